@@ -1,0 +1,28 @@
+// Scenario sizes for the full run and the CI smoke run (--quick).
+export interface BenchConfig {
+  mode: 'quick' | 'full'
+  fanout: { rooms: number; clientsPerRoom: number; ratePerSec: number; warmupMs: number; durationMs: number }
+  ramp: { rates: number[]; warmupMs: number; stepMs: number; p99LimitMs: number }
+  cold: { edits: number }
+  idle: { docs: number; connections: number; docBytes: number }
+  /** wait after the last send of a window for in-flight deliveries */
+  drainMs: number
+}
+
+export const fullConfig: BenchConfig = {
+  mode: 'full',
+  fanout: { rooms: 50, clientsPerRoom: 10, ratePerSec: 2, warmupMs: 2_000, durationMs: 20_000 },
+  ramp: { rates: [2, 4, 8, 12, 16, 24, 32, 48, 64], warmupMs: 1_000, stepMs: 4_000, p99LimitMs: 50 },
+  cold: { edits: 100_000 },
+  idle: { docs: 200, connections: 2_000, docBytes: 10_000 },
+  drainMs: 2_000,
+}
+
+export const quickConfig: BenchConfig = {
+  mode: 'quick',
+  fanout: { rooms: 5, clientsPerRoom: 3, ratePerSec: 2, warmupMs: 500, durationMs: 3_000 },
+  ramp: { rates: [4, 16, 64], warmupMs: 300, stepMs: 1_000, p99LimitMs: 50 },
+  cold: { edits: 2_000 },
+  idle: { docs: 10, connections: 100, docBytes: 10_000 },
+  drainMs: 500,
+}

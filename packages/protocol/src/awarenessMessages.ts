@@ -1,0 +1,69 @@
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
+import { MessageType } from './messageType.ts'
+import { ProtocolError } from './ProtocolError.ts'
+
+/**
+ * One client's presence as y-protocols/awareness puts it on the wire. `state` is kept as the
+ * JSON text it arrived as, so a relay can forward it without re-serialising; the text
+ * `null` means the client left.
+ */
+export interface AwarenessEntry {
+  clientID: number
+  clock: number
+  state: string
+}
+
+/** The body of an awareness message (what y-protocols calls an awareness update). */
+export function encodeAwarenessUpdate(entries: readonly AwarenessEntry[]): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, entries.length)
+  for (const e of entries) {
+    encoding.writeVarUint(encoder, e.clientID)
+    encoding.writeVarUint(encoder, e.clock)
+    encoding.writeVarString(encoder, e.state)
+  }
+  return encoding.toUint8Array(encoder)
+}
+
+/**
+ * Decodes an awareness update. Every state must be JSON text: a relay that forwarded
+ * anything else would make every stock client in the room throw while parsing it.
+ * `maxEntries` bounds the work a hostile count can cause.
+ */
+export function decodeAwarenessUpdate(update: Uint8Array, maxEntries = 1024): AwarenessEntry[] {
+  try {
+    const decoder = decoding.createDecoder(update)
+    const count = decoding.readVarUint(decoder)
+    if (count > maxEntries) {
+      throw new ProtocolError(`awareness update lists ${count} clients, more than ${maxEntries}`)
+    }
+    const entries: AwarenessEntry[] = []
+    for (let i = 0; i < count; i++) {
+      const clientID = decoding.readVarUint(decoder)
+      const clock = decoding.readVarUint(decoder)
+      const state = decoding.readVarString(decoder)
+      JSON.parse(state)
+      entries.push({ clientID, clock, state })
+    }
+    return entries
+  } catch (err) {
+    if (err instanceof ProtocolError) throw err
+    throw new ProtocolError(`malformed awareness update: ${(err as Error).message}`, undefined, { cause: err })
+  }
+}
+
+/** A whole awareness message: type, then the update. */
+export function encodeAwareness(entries: readonly AwarenessEntry[]): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MessageType.Awareness)
+  encoding.writeVarUint8Array(encoder, encodeAwarenessUpdate(entries))
+  return encoding.toUint8Array(encoder)
+}
+
+/** Asks the other side to send all awareness states it knows. */
+export function encodeQueryAwareness(): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MessageType.QueryAwareness)
+  return encoding.toUint8Array(encoder)
+}

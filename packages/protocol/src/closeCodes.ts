@@ -1,0 +1,41 @@
+/**
+ * WebSocket close codes the relay uses. 1000-1015 are RFC 6455 codes; 4000-4999 are for
+ * applications. A client (or operator reading logs) can tell from the code alone why a
+ * connection was closed, without parsing the reason string.
+ */
+export const CloseCode = {
+  Normal: 1000,
+  /** The server is shutting down (or draining); reconnect elsewhere or later. */
+  GoingAway: 1001,
+  /** A text frame: the protocol is binary only. */
+  UnsupportedData: 1003,
+  /** A frame larger than the configured limit. */
+  MessageTooBig: 1009,
+  /** An unexpected server error; the document is untouched. */
+  InternalError: 1011,
+  /** The frame could not be decoded as a protocol message. */
+  MalformedMessage: 4400,
+  /** Authentication is missing or invalid. */
+  Unauthorized: 4401,
+  /** Authenticated, but not allowed to access this resource. */
+  Forbidden: 4403,
+  /** The document name is invalid (too long, bad characters). */
+  InvalidDocumentName: 4404,
+  /** The peer does not read what is sent to it, so its send buffer passed the limit. */
+  SlowReader: 4408,
+  /** A sync message carried bytes that are not a valid Yjs update. */
+  InvalidUpdate: 4422,
+  /** Rate limit exceeded. */
+  RateLimited: 4429,
+  /** Storage failed to commit; nothing was acknowledged. Retry later. */
+  StorageUnavailable: 4503,
+} as const
+
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode]
+
+const names = new Map<number, string>(Object.entries(CloseCode).map(([k, v]) => [v, k]))
+
+/** The name of a close code, for logs and error messages ("MessageTooBig"). */
+export function closeCodeName(code: number): string {
+  return names.get(code) ?? `Unknown(${code})`
+}

@@ -1,0 +1,14 @@
+export { encodePermissionDenied } from './authMessages.ts'
+export {
+  type AwarenessEntry,
+  decodeAwarenessUpdate,
+  encodeAwareness,
+  encodeAwarenessUpdate,
+  encodeQueryAwareness,
+} from './awarenessMessages.ts'
+export { CloseCode, closeCodeName } from './closeCodes.ts'
+export { decodeMessage, type Message } from './decodeMessage.ts'
+export { AuthMessageType, MessageType, SyncMessageType } from './messageType.ts'
+export { ProtocolError } from './ProtocolError.ts'
+export { encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './syncMessages.ts'
+export { assertValidStateVector, assertValidUpdate } from './validateUpdate.ts'

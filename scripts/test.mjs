@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// The whole suite, as CI runs it: static checks, then every Vitest test. Each check counts as
+// one test in the closing line, so a lint failure cannot hide behind green tests.
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+
+const root = resolve(import.meta.dirname, '..')
+const tmp = join(root, '.tmp')
+mkdirSync(tmp, { recursive: true })
+let passed = 0
+let failed = 0
+
+function run(label, cmd, args, env = {}) {
+  console.log(`\n== ${label}: ${cmd} ${args.join(' ')}`)
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } })
+  return r.status === 0
+}
+
+function check(label, cmd, args) {
+  if (run(label, cmd, args)) passed++
+  else {
+    failed++
+    console.log(`FAILED: ${label}`)
+  }
+}
+
+// Browser tests use Debian's Chromium; nothing may download a browser of its own.
+if (!existsSync('/usr/bin/chromium')) {
+  if (process.getuid?.() === 0) {
+    run('install chromium', 'sh', [
+      '-c',
+      'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium',
+    ])
+  } else {
+    console.log('WARNING: /usr/bin/chromium is missing and this is not root; browser tests will fail.')
+  }
+}
+
+check('lint', 'npx', ['biome', 'check', '.'])
+check('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json'])
+check('layers', 'node', ['scripts/check-layers.mjs'])
+
+const report = join(tmp, 'vitest.json')
+rmSync(report, { force: true })
+run('vitest', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`])
+if (existsSync(report)) {
+  const r = JSON.parse(readFileSync(report, 'utf8'))
+  passed += r.numPassedTests
+  failed += r.numFailedTests
+  // A suite that fails to load (syntax error, failing hook) has no failed test but must still fail the run.
+  const brokenFiles = r.testResults.filter(
+    (f) => f.status === 'failed' && f.assertionResults.every((a) => a.status !== 'failed'),
+  )
+  failed += brokenFiles.length
+  for (const f of brokenFiles) console.log(`FAILED to run: ${f.name}: ${f.message}`)
+} else {
+  failed++
+  console.log('FAILED: vitest wrote no report')
+}
+
+console.log(`\n${passed} passed, ${failed} failed`)
+process.exit(failed === 0 && passed > 0 ? 0 : 1)

@@ -1,0 +1,64 @@
+import * as Y from 'yjs'
+import type { Logger } from './Logger.ts'
+import type { StorageAdapter } from './storage/StorageAdapter.ts'
+
+/**
+ * Merges a document's log into its snapshot, one document at a time and off the update
+ * path. The snapshot is re-encoded through a Y.Doc so deleted content is garbage-collected
+ * and the stored form stays near the size of the visible document.
+ */
+export class Compactor {
+  private readonly queue = new Set<string>()
+  private running: Promise<void> | null = null
+
+  constructor(
+    private readonly storage: StorageAdapter,
+    private readonly log: Logger,
+    private readonly onCompacted: (doc: string, removedUpdates: number, removedBytes: number) => void,
+  ) {}
+
+  schedule(doc: string): void {
+    this.queue.add(doc)
+    this.running ??= this.run().finally(() => {
+      this.running = null
+    })
+  }
+
+  isQueued(doc: string): boolean {
+    return this.queue.has(doc)
+  }
+
+  private async run(): Promise<void> {
+    // Yield first so that compaction never runs inside the commit that triggered it.
+    await new Promise((resolve) => setImmediate(resolve))
+    for (const doc of this.queue) {
+      try {
+        await this.compact(doc)
+      } catch (err) {
+        this.log.error('compaction failed', { doc, error: String(err) })
+      }
+      this.queue.delete(doc)
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+  }
+
+  /** Compacts `doc` now; entries appended concurrently (after the load) are kept. */
+  async compact(doc: string): Promise<void> {
+    const stored = await this.storage.load(doc)
+    if (stored.updates.length === 0) return
+    const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates
+    const ydoc = new Y.Doc({ gc: true })
+    try {
+      Y.applyUpdate(ydoc, Y.mergeUpdates(parts))
+      await this.storage.compact(doc, Y.encodeStateAsUpdate(ydoc), stored.head)
+    } finally {
+      ydoc.destroy()
+    }
+    this.onCompacted(doc, stored.updates.length, stored.logBytes)
+  }
+
+  /** Resolves when no compaction is queued or running. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running
+  }
+}

@@ -1,0 +1,44 @@
+import { CloseCode, closeCodeName } from '@tandem/protocol'
+import type { WebSocket } from 'ws'
+import type { Logger } from './Logger.ts'
+
+/** How long a closing socket may take to finish its close handshake before it is cut. */
+const CLOSE_GRACE_MS = 2_000
+
+/**
+ * One client socket. Owns nothing of the document; it is the place that knows how to send to
+ * this peer without letting a peer that never reads grow the server's memory.
+ */
+export class Connection {
+  /** Awareness client ids this connection announced, removed for the others when it closes. */
+  readonly awarenessIds = new Set<number>()
+  closed = false
+
+  constructor(
+    readonly ws: WebSocket,
+    readonly id: number,
+    private readonly maxBufferedBytes: number,
+    private readonly log: Logger,
+  ) {}
+
+  send(frame: Uint8Array): void {
+    if (this.closed) return
+    if (this.ws.bufferedAmount > this.maxBufferedBytes) {
+      this.close(CloseCode.SlowReader, 'send buffer limit exceeded')
+      return
+    }
+    this.ws.send(frame)
+  }
+
+  /** Closes with a named code; idempotent. */
+  close(code: number, reason: string): void {
+    if (this.closed) return
+    this.closed = true
+    if (code !== CloseCode.Normal && code !== CloseCode.GoingAway) {
+      this.log.warn('closing connection', { conn: this.id, code, codeName: closeCodeName(code), reason })
+    }
+    // Close reasons are limited to 123 bytes by RFC 6455.
+    this.ws.close(code, reason.slice(0, 120))
+    setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS).unref()
+  }
+}

@@ -1,0 +1,135 @@
+import { CloseCode, encodeAwareness, encodeUpdate } from '@tandem/protocol'
+import type { Connection } from './Connection.ts'
+import { DocState } from './DocState.ts'
+import type { RelayContext } from './RelayContext.ts'
+import { RoomAwareness } from './RoomAwareness.ts'
+
+/**
+ * One document while anyone uses it: its connections, presence, and a cache of its committed
+ * state. Every update goes validate -> group commit -> broadcast, so no peer ever sees a
+ * change that a crash could still lose.
+ */
+export class Room {
+  readonly conns = new Set<Connection>()
+  readonly awareness = new RoomAwareness()
+  /** Writes enqueued for commit and not yet committed or failed. */
+  pendingWrites = 0
+  /** When the room last had a connection or a state request; drives eviction. */
+  lastActive = Date.now()
+  private state: DocState | null = null
+  private loading: Promise<DocState> | null = null
+  /** Updates committed while a load was in flight: the load may or may not include them. */
+  private committedDuringLoad: Uint8Array[] = []
+  private logUpdates = 0
+  private logBytes = 0
+
+  constructor(
+    readonly name: string,
+    private readonly ctx: RelayContext,
+  ) {}
+
+  /**
+   * The committed state, loaded once however many callers ask at the same time. Clients
+   * joining while it loads wait for it, so nobody is served an empty document.
+   */
+  getState(): Promise<DocState> {
+    this.lastActive = Date.now()
+    if (this.state) return Promise.resolve(this.state)
+    this.loading ??= this.load()
+    return this.loading
+  }
+
+  private async load(): Promise<DocState> {
+    this.committedDuringLoad = []
+    try {
+      const stored = await this.ctx.storage.load(this.name)
+      const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : [...stored.updates]
+      // Yjs updates are idempotent, so merging an update twice is harmless; missing one is not.
+      parts.push(...this.committedDuringLoad)
+      this.state = new DocState(parts)
+      this.logUpdates = stored.updates.length + this.committedDuringLoad.length
+      this.logBytes = stored.logBytes
+      this.maybeCompact()
+      return this.state
+    } finally {
+      this.loading = null
+      this.committedDuringLoad = []
+    }
+  }
+
+  /** Queues `update` for commit; `origin` does not get it echoed back. */
+  write(update: Uint8Array, frame: Uint8Array | null, origin: Connection | null, onCommitted?: () => void): void {
+    this.pendingWrites++
+    this.ctx.committer.enqueue({
+      doc: this.name,
+      update,
+      committed: () => {
+        this.pendingWrites--
+        this.committed(update, frame ?? encodeUpdate(update), origin)
+        onCommitted?.()
+      },
+      failed: () => {
+        this.pendingWrites--
+        // Not committed, so never broadcast or acknowledged. The writer still has the change
+        // and sends it again in the state-vector exchange after it reconnects.
+        origin?.close(CloseCode.StorageUnavailable, 'storage unavailable')
+      },
+    })
+  }
+
+  private committed(update: Uint8Array, frame: Uint8Array, origin: Connection | null): void {
+    if (this.state) this.state.add(update)
+    else if (this.loading) this.committedDuringLoad.push(update)
+    this.logUpdates++
+    this.logBytes += update.length
+    for (const conn of this.conns) if (conn !== origin) conn.send(frame)
+    this.maybeCompact()
+  }
+
+  private maybeCompact(): void {
+    const { compactBytes, compactUpdates } = this.ctx.limits
+    if (
+      (this.logBytes >= compactBytes || this.logUpdates >= compactUpdates) &&
+      !this.ctx.compactor.isQueued(this.name)
+    ) {
+      this.ctx.compactor.schedule(this.name)
+    }
+  }
+
+  /** Called by the compactor: the log no longer holds what it merged. */
+  compacted(removedUpdates: number, removedBytes: number): void {
+    this.logUpdates = Math.max(0, this.logUpdates - removedUpdates)
+    this.logBytes = Math.max(0, this.logBytes - removedBytes)
+  }
+
+  join(conn: Connection): void {
+    this.conns.add(conn)
+    this.lastActive = Date.now()
+  }
+
+  leave(conn: Connection): void {
+    if (!this.conns.delete(conn)) return
+    this.lastActive = Date.now()
+    const removed = this.awareness.remove(conn.awarenessIds)
+    conn.awarenessIds.clear()
+    if (removed.length > 0) this.broadcast(encodeAwareness(removed))
+  }
+
+  broadcast(frame: Uint8Array, except?: Connection): void {
+    for (const conn of this.conns) if (conn !== except) conn.send(frame)
+  }
+
+  /** Drops the cached state if unused for `idleMs`; it reloads from storage on demand. */
+  releaseStateIfIdle(now: number, idleMs: number): void {
+    if (this.state && !this.loading && now - this.lastActive >= idleMs) this.state = null
+  }
+
+  /** True when the room holds nothing that is not in storage and nobody uses it. */
+  canEvict(now: number, idleMs: number): boolean {
+    return this.conns.size === 0 && this.pendingWrites === 0 && !this.loading && now - this.lastActive >= idleMs
+  }
+
+  get cachedBytes(): number {
+    return this.state?.byteLength() ?? 0
+  }
+}

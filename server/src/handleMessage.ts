@@ -1,0 +1,70 @@
+import {
+  assertValidStateVector,
+  assertValidUpdate,
+  CloseCode,
+  decodeAwarenessUpdate,
+  decodeMessage,
+  encodeAwareness,
+  encodeSyncStep2,
+  MessageType,
+  SyncMessageType,
+} from '@tandem/protocol'
+import type { Connection } from './Connection.ts'
+import type { RelayContext } from './RelayContext.ts'
+import type { Room } from './Room.ts'
+
+/** Entries one awareness message may list; stock clients send one, or all they know of. */
+const MAX_AWARENESS_ENTRIES = 4096
+
+/** An update with no structs and an empty delete set, as clients send when nothing is missing. */
+function isEmptyUpdate(update: Uint8Array): boolean {
+  return update.length === 2 && update[0] === 0 && update[1] === 0
+}
+
+/**
+ * Handles one binary frame of the standard y-websocket protocol. Throws ProtocolError for bad
+ * input; nothing reaches the room before the frame has been fully validated.
+ */
+export function handleMessage(ctx: RelayContext, room: Room, conn: Connection, frame: Uint8Array): void {
+  const message = decodeMessage(frame)
+  switch (message.type) {
+    case MessageType.Sync: {
+      if (message.sync === SyncMessageType.Step1) {
+        assertValidStateVector(message.stateVector)
+        const stateVector = message.stateVector.slice()
+        room.getState().then(
+          (state) => conn.send(encodeSyncStep2(state.diff(stateVector))),
+          (err) => {
+            ctx.log.error('loading document failed', { doc: room.name, error: String(err) })
+            conn.close(CloseCode.StorageUnavailable, 'could not load document')
+          },
+        )
+        return
+      }
+      if (isEmptyUpdate(message.update)) return
+      assertValidUpdate(message.update)
+      // The frame may be a view into ws's receive buffer; keep one copy of our own. The update
+      // is the frame's tail (decodeMessage refuses trailing bytes). An Update frame is
+      // forwarded as it came; a Step2 is re-sent as an Update, because stock clients take a
+      // Step2 to mean "you are now synced".
+      const copy = frame.slice()
+      const update = copy.subarray(copy.length - message.update.length)
+      room.write(update, message.sync === SyncMessageType.Update ? copy : null, conn)
+      return
+    }
+    case MessageType.Awareness: {
+      const entries = decodeAwarenessUpdate(message.update, MAX_AWARENESS_ENTRIES)
+      const accepted = room.awareness.apply(conn, entries, conn.awarenessIds, ctx.limits.maxAwarenessPerConnection)
+      // Sent to the sender too: stock clients count any message as proof the link is alive.
+      if (accepted.length === entries.length) room.broadcast(frame.slice())
+      else if (accepted.length > 0) room.broadcast(encodeAwareness(accepted))
+      return
+    }
+    case MessageType.QueryAwareness:
+      if (room.awareness.size > 0) conn.send(encodeAwareness(room.awareness.entries()))
+      return
+    case MessageType.Auth:
+      // Permission messages flow server -> client only; a client sending one is ignored.
+      return
+  }
+}

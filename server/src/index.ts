@@ -1,0 +1,6 @@
+export { createLogger, type Logger } from './Logger.ts'
+export type { RelayLimits } from './RelayContext.ts'
+export { DEFAULT_LIMITS, type RelayOptions } from './relayOptions.ts'
+export { type Relay, startRelay } from './startRelay.ts'
+export { SqliteStorage, type SqliteStorageOptions } from './storage/SqliteStorage.ts'
+export { type AppendEntry, emptyDoc, type StorageAdapter, type StoredDoc } from './storage/StorageAdapter.ts'

@@ -1,0 +1,19 @@
+/**
+ * The document name of a WebSocket URL: its URL-decoded path without the leading slash; the
+ * query string is not part of it. Returns null for a name that is empty, too long, not
+ * decodable, or holds control characters.
+ */
+export function parseDocName(url: string, maxLength: number): string | null {
+  const q = url.indexOf('?')
+  const path = q === -1 ? url : url.slice(0, q)
+  let name: string
+  try {
+    name = decodeURIComponent(path.startsWith('/') ? path.slice(1) : path)
+  } catch {
+    return null
+  }
+  if (name.length === 0 || name.length > maxLength) return null
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+  if (/[\u0000-\u001f\u007f]/.test(name)) return null
+  return name
+}

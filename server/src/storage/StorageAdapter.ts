@@ -1,0 +1,49 @@
+/**
+ * Where the relay keeps documents: per document, a snapshot plus an append-only log of
+ * updates. The interface is over bytes only (the relay never hands a Y.Doc to storage), so a
+ * new backend is a small class that passes the acceptance suite in tests/storage.
+ *
+ * Durability contract: when `append` resolves, every entry in it survives a crash of the
+ * process; when it rejects, none of them may be acknowledged to anyone.
+ */
+export interface StorageAdapter {
+  /** Everything stored for `doc`. An unknown document loads as {@link emptyDoc}. */
+  load(doc: string): Promise<StoredDoc>
+  /**
+   * Commits all entries in one transaction (group commit): all or none become durable.
+   * Entries of one document keep their order.
+   */
+  append(entries: readonly AppendEntry[]): Promise<void>
+  /**
+   * Atomically replaces the snapshot of `doc` with `snapshot` and removes the log entries at
+   * positions up to and including `upTo` (a `head` returned by `load`). Entries appended
+   * after that load, by this process or another, stay.
+   */
+  compact(doc: string, snapshot: Uint8Array, upTo: number): Promise<void>
+  /** Removes the document, its snapshot and its log. */
+  remove(doc: string): Promise<void>
+  /** Names of all stored documents. */
+  list(): Promise<string[]>
+  /** Releases the backend; pending appends have resolved or rejected before it resolves. */
+  close(): Promise<void>
+}
+
+export interface AppendEntry {
+  doc: string
+  update: Uint8Array
+}
+
+export interface StoredDoc {
+  /** The merged state as of the last compaction, or null if never compacted. */
+  snapshot: Uint8Array | null
+  /** Updates appended after the snapshot, in commit order. */
+  updates: Uint8Array[]
+  /** Position of the last log entry returned (0 when the log is empty); pass to `compact`. */
+  head: number
+  /** Total byte length of `updates`. */
+  logBytes: number
+}
+
+export function emptyDoc(): StoredDoc {
+  return { snapshot: null, updates: [], head: 0, logBytes: 0 }
+}

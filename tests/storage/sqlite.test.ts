@@ -1,0 +1,13 @@
+import { join } from 'node:path'
+import { SqliteStorage } from '@tandem/server'
+import { makeTempDir, removeDir } from '../helpers/tempDir.ts'
+import { describeStorageAdapter } from './storageAcceptance.ts'
+
+describeStorageAdapter('SqliteStorage', async () => {
+  const dir = await makeTempDir('sqlite')
+  const file = join(dir, 'tandem.sqlite')
+  return {
+    open: async () => new SqliteStorage({ file }),
+    destroy: () => removeDir(dir),
+  }
+})
