@@ -32,6 +32,7 @@ export class Compactor {
     // Yield first so that compaction never runs inside the commit that triggered it.
     await new Promise((resolve) => setImmediate(resolve))
     for (const doc of this.queue) {
+      if (!this.queue.has(doc)) break
       try {
         await this.compact(doc)
       } catch (err) {
@@ -60,5 +61,20 @@ export class Compactor {
   /** Resolves when no compaction is queued or running. */
   async idle(): Promise<void> {
     while (this.running) await this.running
+  }
+
+  /**
+   * Waits up to `budgetMs` for queued compactions, then drops the rest (the log stays valid,
+   * just longer) and waits for the one running, so that storage can be closed safely.
+   */
+  async finish(budgetMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined
+    const budget = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, budgetMs)
+    })
+    await Promise.race([this.idle(), budget])
+    clearTimeout(timer)
+    this.queue.clear()
+    await this.idle()
   }
 }

@@ -129,6 +129,11 @@ export class Room {
     return this.conns.size === 0 && this.pendingWrites === 0 && !this.loading && now - this.lastActive >= idleMs
   }
 
+  /** True while the log holds updates that a compaction would fold into the snapshot. */
+  get hasLog(): boolean {
+    return this.logUpdates > 0
+  }
+
   get cachedBytes(): number {
     return this.state?.byteLength() ?? 0
   }

@@ -16,6 +16,9 @@ import { type RelayOptions, resolveLimits } from './relayOptions.ts'
 import { serveStatic } from './serveStatic.ts'
 import { SqliteStorage } from './storage/SqliteStorage.ts'
 
+/** Time a graceful close spends folding logs into snapshots; the rest waits for next time. */
+const SHUTDOWN_COMPACTION_MS = 1_500
+
 export interface Relay {
   /** WebSocket base URL, e.g. ws://127.0.0.1:1234; documents live at `${url}/<name>`. */
   readonly url: string
@@ -145,7 +148,8 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
       await committer.drain()
       for (const conn of conns) conn.close(CloseCode.GoingAway, 'server shutting down')
       http.closeAllConnections()
-      await compactor.idle()
+      for (const room of registry.values()) if (room.hasLog) compactor.schedule(room.name)
+      await compactor.finish(SHUTDOWN_COMPACTION_MS)
       await storage.close()
       await httpClosed
     },

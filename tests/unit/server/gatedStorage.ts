@@ -1,0 +1,59 @@
+import type { AppendEntry, StorageAdapter, StoredDoc } from '@tandem/server'
+
+/**
+ * Wraps a real adapter so a test can count calls, hold appends or loads until it releases
+ * them, or make appends fail: the only way to observe ordering such as "commit before
+ * broadcast" from outside.
+ */
+export class GatedStorage implements StorageAdapter {
+  appendCalls = 0
+  appendedUpdates = 0
+  loadCalls = 0
+  holdAppends = false
+  holdLoads = false
+  failAppends = false
+  private waiting: (() => void)[] = []
+
+  constructor(private readonly inner: StorageAdapter) {}
+
+  release(): void {
+    const waiting = this.waiting
+    this.waiting = []
+    for (const go of waiting) go()
+  }
+
+  get held(): number {
+    return this.waiting.length
+  }
+
+  private gate(hold: boolean): Promise<void> {
+    return hold ? new Promise((resolve) => this.waiting.push(resolve)) : Promise.resolve()
+  }
+
+  async load(doc: string): Promise<StoredDoc> {
+    this.loadCalls++
+    await this.gate(this.holdLoads)
+    return this.inner.load(doc)
+  }
+
+  async append(entries: readonly AppendEntry[]): Promise<void> {
+    this.appendCalls++
+    await this.gate(this.holdAppends)
+    if (this.failAppends) throw new Error('disk on fire (test)')
+    await this.inner.append(entries)
+    this.appendedUpdates += entries.length
+  }
+
+  compact(doc: string, snapshot: Uint8Array, upTo: number): Promise<void> {
+    return this.inner.compact(doc, snapshot, upTo)
+  }
+  remove(doc: string): Promise<void> {
+    return this.inner.remove(doc)
+  }
+  list(): Promise<string[]> {
+    return this.inner.list()
+  }
+  close(): Promise<void> {
+    return this.inner.close()
+  }
+}
