@@ -1,6 +1,7 @@
 import { CloseCode, closeCodeName } from '@tandem/protocol'
 import type { WebSocket } from 'ws'
 import type { Logger } from './Logger.ts'
+import type { Peer } from './Peer.ts'
 
 /** How long a closing socket may take to finish its close handshake before it is cut. */
 const CLOSE_GRACE_MS = 2_000
@@ -9,8 +10,7 @@ const CLOSE_GRACE_MS = 2_000
  * One client socket. Owns nothing of the document; it is the place that knows how to send to
  * this peer without letting a peer that never reads grow the server's memory.
  */
-export class Connection {
-  /** Awareness client ids this connection announced, removed for the others when it closes. */
+export class Connection implements Peer {
   readonly awarenessIds = new Set<number>()
   closed = false
 

@@ -1,3 +1,4 @@
+import { updateDigest } from '@tandem/protocol'
 import * as Y from 'yjs'
 
 const EMPTY_STATE = Y.mergeUpdates([])
@@ -13,6 +14,7 @@ export class DocState {
   private merged: Uint8Array
   private tail: Uint8Array[] = []
   private stateVector: Uint8Array | null = null
+  private digestPromise: Promise<Uint8Array> | null = null
 
   constructor(parts: readonly Uint8Array[]) {
     this.merged =
@@ -23,6 +25,7 @@ export class DocState {
   add(update: Uint8Array): void {
     this.tail.push(update)
     this.stateVector = null
+    this.digestPromise = null
     // Bound the tail so a document nobody reads cannot hold an unbounded list.
     if (this.tail.length >= MAX_TAIL) this.update()
   }
@@ -39,6 +42,12 @@ export class DocState {
   getStateVector(): Uint8Array {
     this.stateVector ??= Y.encodeStateVectorFromUpdate(this.update())
     return this.stateVector
+  }
+
+  /** The check-in digest (see @tandem/protocol stateDigest), cached until the next update. */
+  digest(): Promise<Uint8Array> {
+    this.digestPromise ??= updateDigest(this.update())
+    return this.digestPromise
   }
 
   /** What a peer with `stateVector` lacks (sync step 2). */

@@ -4,7 +4,8 @@ import type { StorageAdapter } from './storage/StorageAdapter.ts'
 /** A write that is to be committed, and what to do once it is (or is not). */
 export interface PendingWrite {
   doc: string
-  update: Uint8Array
+  /** null: a barrier that writes nothing and completes once every earlier write has. */
+  update: Uint8Array | null
   committed(): void
   failed(err: unknown): void
 }
@@ -50,7 +51,8 @@ export class GroupCommitter {
       const batch = this.queue
       this.queue = []
       try {
-        await this.storage.append(batch)
+        const writes = batch.filter((w): w is PendingWrite & { update: Uint8Array } => w.update !== null)
+        await this.storage.append(writes)
       } catch (err) {
         this.log.error('group commit failed', { writes: batch.length, error: String(err) })
         for (const w of batch) w.failed(err)

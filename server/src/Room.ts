@@ -1,6 +1,6 @@
-import { CloseCode, encodeAwareness, encodeUpdate } from '@tandem/protocol'
-import type { Connection } from './Connection.ts'
+import { CloseCode, encodeAwareness, encodeSyncStep1, encodeUpdate } from '@tandem/protocol'
 import { DocState } from './DocState.ts'
+import type { Peer } from './Peer.ts'
 import type { RelayContext } from './RelayContext.ts'
 import { RoomAwareness } from './RoomAwareness.ts'
 
@@ -10,7 +10,7 @@ import { RoomAwareness } from './RoomAwareness.ts'
  * change that a crash could still lose.
  */
 export class Room {
-  readonly conns = new Set<Connection>()
+  readonly conns = new Set<Peer>()
   readonly awareness = new RoomAwareness()
   /** Writes enqueued for commit and not yet committed or failed. */
   pendingWrites = 0
@@ -58,7 +58,7 @@ export class Room {
   }
 
   /** Queues `update` for commit; `origin` does not get it echoed back. */
-  write(update: Uint8Array, frame: Uint8Array | null, origin: Connection | null, onCommitted?: () => void): void {
+  write(update: Uint8Array, frame: Uint8Array | null, origin: Peer | null, onCommitted?: () => void): void {
     this.pendingWrites++
     this.ctx.committer.enqueue({
       doc: this.name,
@@ -77,7 +77,41 @@ export class Room {
     })
   }
 
-  private committed(update: Uint8Array, frame: Uint8Array, origin: Connection | null): void {
+  /**
+   * Runs `onCommitted` once every write queued before it is committed: how a sync message that
+   * carried nothing new is acknowledged without reordering acks.
+   */
+  afterWrites(origin: Peer, onCommitted: () => void): void {
+    this.pendingWrites++
+    this.ctx.committer.enqueue({
+      doc: this.name,
+      update: null,
+      committed: () => {
+        this.pendingWrites--
+        onCommitted()
+      },
+      failed: () => {
+        this.pendingWrites--
+        origin.close(CloseCode.StorageUnavailable, 'storage unavailable')
+      },
+    })
+  }
+
+  /** What a peer gets on joining: the server's state vector, then everyone's presence. */
+  greet(peer: Peer): void {
+    this.getState().then(
+      (state) => {
+        peer.send(encodeSyncStep1(state.getStateVector()))
+        if (this.awareness.size > 0) peer.send(encodeAwareness(this.awareness.entries()))
+      },
+      (err) => {
+        this.ctx.log.error('loading document failed', { doc: this.name, error: String(err) })
+        peer.close(CloseCode.StorageUnavailable, 'could not load document')
+      },
+    )
+  }
+
+  private committed(update: Uint8Array, frame: Uint8Array, origin: Peer | null): void {
     if (this.state) this.state.add(update)
     else if (this.loading) this.committedDuringLoad.push(update)
     this.logUpdates++
@@ -102,12 +136,12 @@ export class Room {
     this.logBytes = Math.max(0, this.logBytes - removedBytes)
   }
 
-  join(conn: Connection): void {
+  join(conn: Peer): void {
     this.conns.add(conn)
     this.lastActive = Date.now()
   }
 
-  leave(conn: Connection): void {
+  leave(conn: Peer): void {
     if (!this.conns.delete(conn)) return
     this.lastActive = Date.now()
     const removed = this.awareness.remove(conn.awarenessIds)
@@ -115,7 +149,7 @@ export class Room {
     if (removed.length > 0) this.broadcast(encodeAwareness(removed))
   }
 
-  broadcast(frame: Uint8Array, except?: Connection): void {
+  broadcast(frame: Uint8Array, except?: Peer): void {
     for (const conn of this.conns) if (conn !== except) conn.send(frame)
   }
 

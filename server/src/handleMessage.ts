@@ -9,23 +9,19 @@ import {
   MessageType,
   SyncMessageType,
 } from '@tandem/protocol'
-import type { Connection } from './Connection.ts'
+import { isEmptyUpdate } from './isEmptyUpdate.ts'
+import type { Peer } from './Peer.ts'
 import type { RelayContext } from './RelayContext.ts'
 import type { Room } from './Room.ts'
 
 /** Entries one awareness message may list; stock clients send one, or all they know of. */
 const MAX_AWARENESS_ENTRIES = 4096
 
-/** An update with no structs and an empty delete set, as clients send when nothing is missing. */
-function isEmptyUpdate(update: Uint8Array): boolean {
-  return update.length === 2 && update[0] === 0 && update[1] === 0
-}
-
 /**
  * Handles one binary frame of the standard y-websocket protocol. Throws ProtocolError for bad
  * input; nothing reaches the room before the frame has been fully validated.
  */
-export function handleMessage(ctx: RelayContext, room: Room, conn: Connection, frame: Uint8Array): void {
+export function handleMessage(ctx: RelayContext, room: Room, conn: Peer, frame: Uint8Array): void {
   const message = decodeMessage(frame)
   switch (message.type) {
     case MessageType.Sync: {

@@ -12,8 +12,11 @@ export function parseDocName(url: string, maxLength: number): string | null {
   } catch {
     return null
   }
-  if (name.length === 0 || name.length > maxLength) return null
+  return validDocName(name, maxLength) ? name : null
+}
+
+/** A name is 1..maxLength characters with no control characters. */
+export function validDocName(name: string, maxLength: number): boolean {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
-  if (/[\u0000-\u001f\u007f]/.test(name)) return null
-  return name
+  return name.length > 0 && name.length <= maxLength && !/[\u0000-\u001f\u007f]/.test(name)
 }

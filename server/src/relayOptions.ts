@@ -24,7 +24,7 @@ export interface RelayOptions extends Partial<RelayLimits> {
 
 export const DEFAULT_LIMITS: RelayLimits = {
   maxFrameBytes: 4 * 1024 * 1024,
-  maxBufferedBytes: 16 * 1024 * 1024,
+  maxBufferedBytes: 4 * 1024 * 1024,
   maxAwarenessPerConnection: 16,
   roomIdleMs: 30_000,
   stateIdleMs: 10_000,

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http'
 import { join } from 'node:path'
 import type { Duplex } from 'node:stream'
-import { CloseCode, encodeAwareness, encodeSyncStep1, ProtocolError } from '@tandem/protocol'
+import { CloseCode, ProtocolError, TANDEM_SUBPROTOCOL } from '@tandem/protocol'
 import { type WebSocket, WebSocketServer } from 'ws'
 import { Compactor } from './Compactor.ts'
 import { Connection } from './Connection.ts'
@@ -10,11 +10,11 @@ import { handleMessage } from './handleMessage.ts'
 import { createLogger } from './Logger.ts'
 import { parseDocName } from './parseDocName.ts'
 import type { RelayContext } from './RelayContext.ts'
-import type { Room } from './Room.ts'
 import { RoomRegistry } from './RoomRegistry.ts'
 import { type RelayOptions, resolveLimits } from './relayOptions.ts'
 import { serveStatic } from './serveStatic.ts'
 import { SqliteStorage } from './storage/SqliteStorage.ts'
+import { TandemSession } from './TandemSession.ts'
 
 /** Time a graceful close spends folding logs into snapshots; the rest waits for next time. */
 const SHUTDOWN_COMPACTION_MS = 1_500
@@ -57,22 +57,48 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     if (options.staticDir && serveStatic(options.staticDir, req, res)) return
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found')
   })
-  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes, perMessageDeflate: false })
+  const heartbeatMs = options.heartbeatMs ?? 30_000
+  const maxDocNameLength = options.maxDocNameLength ?? 512
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: limits.maxFrameBytes,
+    perMessageDeflate: false,
+    // Tandem's client asks for its subprotocol; stock clients ask for none.
+    handleProtocols: (protocols) => (protocols.has(TANDEM_SUBPROTOCOL) ? TANDEM_SUBPROTOCOL : false),
+  })
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy())
-    const name = closing ? null : parseDocName(req.url ?? '/', options.maxDocNameLength ?? 512)
-    if (name === null) {
-      socket.end(closing ? 'HTTP/1.1 503 Service Unavailable\r\n\r\n' : 'HTTP/1.1 400 Bad Request\r\n\r\n')
-      return
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => accept(ws, registry.get(name)))
+    if (closing) return void socket.end('HTTP/1.1 503 Service Unavailable\r\n\r\n')
+    const tandem = (req.headers['sec-websocket-protocol'] ?? '').split(',').some((p) => p.trim() === TANDEM_SUBPROTOCOL)
+    const name = tandem ? '' : parseDocName(req.url ?? '/', maxDocNameLength)
+    if (name === null) return void socket.end('HTTP/1.1 400 Bad Request\r\n\r\n')
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const conn = new Connection(ws, nextConnId++, limits.maxBufferedBytes, log)
+      if (tandem) {
+        const session = new TandemSession(ctx, registry, conn, heartbeatMs, maxDocNameLength)
+        accept(
+          conn,
+          (frame) => session.handle(frame),
+          () => session.closed(),
+        )
+      } else {
+        const room = registry.get(name)
+        room.join(conn)
+        accept(
+          conn,
+          (frame) => handleMessage(ctx, room, conn, frame),
+          () => room.leave(conn),
+        )
+        room.greet(conn)
+      }
+    })
   })
 
-  function accept(ws: WebSocket, room: Room): void {
-    const conn = new Connection(ws, nextConnId++, limits.maxBufferedBytes, log)
+  /** Wires a socket: every frame to `onFrame`; bad input closes it with its named code. */
+  function accept(conn: Connection, onFrame: (frame: Uint8Array) => void, onClose: () => void): void {
+    const ws = conn.ws
     conns.add(conn)
-    room.join(conn)
     alive.add(ws)
     ws.on('pong', () => alive.add(ws))
     ws.on('error', (err) => log.warn('socket error', { conn: conn.id, error: err.message }))
@@ -80,31 +106,21 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
       conn.closed = true
       conns.delete(conn)
       alive.delete(ws)
-      room.leave(conn)
+      onClose()
     })
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       if (conn.closed) return
       if (!isBinary) return conn.close(CloseCode.UnsupportedData, 'text frames are not supported')
       try {
-        handleMessage(ctx, room, conn, data)
+        onFrame(data)
       } catch (err) {
         if (err instanceof ProtocolError) conn.close(err.closeCode, err.message)
         else {
-          log.error('unexpected error handling a message', { doc: room.name, error: String(err) })
+          log.error('unexpected error handling a message', { conn: conn.id, error: String(err) })
           conn.close(CloseCode.InternalError, 'internal error')
         }
       }
     })
-    room.getState().then(
-      (state) => {
-        conn.send(encodeSyncStep1(state.getStateVector()))
-        if (room.awareness.size > 0) conn.send(encodeAwareness(room.awareness.entries()))
-      },
-      (err) => {
-        log.error('loading document failed', { doc: room.name, error: String(err) })
-        conn.close(CloseCode.StorageUnavailable, 'could not load document')
-      },
-    )
   }
 
   // One timer for all sockets: a peer that did not answer the previous ping is dropped.
@@ -114,7 +130,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
       if (!alive.delete(conn.ws)) conn.ws.terminate()
       else conn.ws.ping()
     }
-  }, options.heartbeatMs ?? 30_000)
+  }, heartbeatMs)
   heartbeat.unref()
 
   await new Promise<void>((resolve, reject) => {

@@ -21,3 +21,38 @@ export enum SyncMessageType {
 export enum AuthMessageType {
   PermissionDenied = 0,
 }
+
+/**
+ * WebSocket subprotocol that selects Tandem's extension. A socket opened with it carries only
+ * Tandem frames (first varUint a {@link TandemMessageType}); a socket opened without it speaks
+ * the stock y-websocket protocol for the one document its path names, and never receives a
+ * Tandem frame.
+ */
+export const TANDEM_SUBPROTOCOL = 'tandem.1'
+
+/** First varUint of every frame on a Tandem socket. */
+export enum TandemMessageType {
+  /** c->s, first frame: protocol version and an optional token. */
+  Hello = 0,
+  /** s->c, answer to Hello: the server's heartbeat interval and clock. */
+  Welcome = 1,
+  /** c->s: attach `channel` to a document. */
+  Subscribe = 2,
+  /** c->s: detach a channel. */
+  Unsubscribe = 3,
+  /** both: a base y-protocols message (sync, awareness, query-awareness) on a channel. */
+  Doc = 4,
+  /** c->s: local changes with a sequence number, acknowledged once committed. */
+  DocUpdate = 5,
+  /** s->c: every DocUpdate of the channel up to `seq` is committed to storage. */
+  Ack = 6,
+  /** c->s: digest of the client's state after a sync. */
+  CheckIn = 7,
+  /** s->c: whether the digests matched; the server's digest for the record. */
+  CheckInResult = 8,
+  /** both: liveness probes that browsers can see (WebSocket pings are invisible to them). */
+  Ping = 9,
+  Pong = 10,
+  /** s->c: a refusal on a channel (0: the session); the channel is closed after it. */
+  Error = 11,
+}

@@ -1,0 +1,11 @@
+/**
+ * A member of a room: a stock y-websocket connection, or one channel of a Tandem socket.
+ * Frames handed to `send` are base y-protocols messages; a Tandem channel wraps them.
+ */
+export interface Peer {
+  /** Awareness client ids this peer announced, removed for the others when it leaves. */
+  readonly awarenessIds: Set<number>
+  send(frame: Uint8Array): void
+  /** Ends this peer's membership with a named close code (see @tandem/protocol CloseCode). */
+  close(code: number, reason: string): void
+}

@@ -1,0 +1,45 @@
+import { CloseCode, encodeTandemMessage, TandemMessageType } from '@tandem/protocol'
+import type { Connection } from './Connection.ts'
+import type { Peer } from './Peer.ts'
+import type { Room } from './Room.ts'
+
+/** One document on a Tandem socket: a room member whose frames are wrapped in Doc envelopes. */
+export class TandemChannel implements Peer {
+  readonly awarenessIds = new Set<number>()
+  closed = false
+
+  constructor(
+    readonly id: number,
+    readonly room: Room,
+    private readonly conn: Connection,
+    private readonly onClosed: (channel: TandemChannel) => void,
+  ) {}
+
+  send(frame: Uint8Array): void {
+    if (!this.closed)
+      this.conn.send(encodeTandemMessage({ type: TandemMessageType.Doc, channel: this.id, message: frame }))
+  }
+
+  ack(seq: number): void {
+    if (!this.closed) this.conn.send(encodeTandemMessage({ type: TandemMessageType.Ack, channel: this.id, seq }))
+  }
+
+  /**
+   * Closes the channel, not the socket: one refused document must not cut the others. The
+   * client learns why from an Error frame carrying the close code.
+   */
+  close(code: number, reason: string): void {
+    if (this.closed) return
+    if (code === CloseCode.SlowReader) return this.conn.close(code, reason)
+    this.conn.send(encodeTandemMessage({ type: TandemMessageType.Error, channel: this.id, code, reason }))
+    this.detach()
+  }
+
+  /** Leaves the room without telling the client (it asked, or the socket is gone). */
+  detach(): void {
+    if (this.closed) return
+    this.closed = true
+    this.room.leave(this)
+    this.onClosed(this)
+  }
+}
