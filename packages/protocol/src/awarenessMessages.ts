@@ -55,9 +55,14 @@ export function decodeAwarenessUpdate(update: Uint8Array, maxEntries = 1024): Aw
 
 /** A whole awareness message: type, then the update. */
 export function encodeAwareness(entries: readonly AwarenessEntry[]): Uint8Array {
+  return encodeAwarenessFrame(encodeAwarenessUpdate(entries))
+}
+
+/** A whole awareness message around an already encoded update (y-protocols' encoding). */
+export function encodeAwarenessFrame(update: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder()
   encoding.writeVarUint(encoder, MessageType.Awareness)
-  encoding.writeVarUint8Array(encoder, encodeAwarenessUpdate(entries))
+  encoding.writeVarUint8Array(encoder, update)
   return encoding.toUint8Array(encoder)
 }
 

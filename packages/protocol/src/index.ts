@@ -3,6 +3,7 @@ export {
   type AwarenessEntry,
   decodeAwarenessUpdate,
   encodeAwareness,
+  encodeAwarenessFrame,
   encodeAwarenessUpdate,
   encodeQueryAwareness,
 } from './awarenessMessages.ts'

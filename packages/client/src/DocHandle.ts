@@ -1,0 +1,164 @@
+import * as awarenessProtocol from 'y-protocols/awareness'
+import * as Y from 'yjs'
+import { CrossTab } from './CrossTab.ts'
+import { type CheckInReport, DocSync } from './DocSync.ts'
+import { LocalPersistence } from './LocalPersistence.ts'
+import type { LocalStore } from './LocalStore.ts'
+import { Observable } from './Observable.ts'
+import { FROM_OTHER_TAB, FROM_SERVER, FROM_STORE, isLocalOrigin } from './origins.ts'
+import { PendingChanges } from './PendingChanges.ts'
+import type { Transport } from './Transport.ts'
+
+export type SyncState = 'offline' | 'connecting' | 'syncing' | 'saved'
+
+export interface DocStatus {
+  /** `saved` only when every local change is stored on the device and acked by the server. */
+  state: SyncState
+  /** Local changes not yet both stored on the device and acked by the server. */
+  pending: number
+  /** The last storage or sync error, cleared when storage works again. */
+  lastError: Error | null
+  /** The stored state has been applied to `doc`. */
+  loaded: boolean
+}
+
+export interface User {
+  name: string
+  color: string
+}
+
+export interface DocHandleOptions {
+  store: LocalStore
+  transport: Transport
+  crossTabName: string | null
+  user?: User
+  onError?: (error: Error) => void
+}
+
+const sameStatus = (a: DocStatus, b: DocStatus) =>
+  a.state === b.state && a.pending === b.pending && a.lastError === b.lastError && a.loaded === b.loaded
+
+/**
+ * One document as an app sees it: a Y.Doc to read and write, presence, and an honest status.
+ * The app never talks to the network; this handle stores every change on the device first
+ * and syncs whenever the server can be reached.
+ */
+export class DocHandle {
+  readonly doc = new Y.Doc()
+  readonly awareness = new awarenessProtocol.Awareness(this.doc)
+  readonly status = new Observable<DocStatus>(
+    { state: 'offline', pending: 0, lastError: null, loaded: false },
+    sameStatus,
+  )
+  /** Every check-in result, newest last (bounded), for inspectors. */
+  readonly checkIns: CheckInReport[] = []
+  private readonly pending = new PendingChanges()
+  private readonly persistence: LocalPersistence
+  private readonly sync: DocSync
+  private readonly crossTab: CrossTab | null
+  private readonly loaded: Promise<void>
+  private lastError: Error | null = null
+  private destroyed = false
+  private isLoaded = false
+  private readonly stopTransport: () => void
+
+  constructor(
+    readonly name: string,
+    private readonly options: DocHandleOptions,
+  ) {
+    if (options.user) this.awareness.setLocalStateField('user', options.user)
+    this.persistence = new LocalPersistence(
+      options.store,
+      name,
+      this.doc,
+      (seq) => {
+        this.pending.stored(seq)
+        this.refresh()
+      },
+      (error) => this.setError(error),
+    )
+    this.doc.on('update', this.onUpdate)
+    this.loaded = this.persistence.load().then(
+      () => {
+        this.isLoaded = true
+        this.refresh()
+      },
+      (err) => this.setError(err as Error),
+    )
+    this.sync = new DocSync(name, this.doc, this.awareness, this.pending, options.transport, {
+      changed: () => this.refresh(),
+      checkIn: (report) => {
+        this.checkIns.push(report)
+        if (this.checkIns.length > 100) this.checkIns.shift()
+        if (!report.match) this.options.onError?.(new Error(`check-in mismatch on '${name}'; resyncing`))
+      },
+      error: (error) => this.setError(error),
+    })
+    this.awareness.on('update', this.onAwareness)
+    this.crossTab = options.crossTabName ? new CrossTab(options.crossTabName, this.doc, this.awareness) : null
+    this.stopTransport = options.transport.state.subscribe(() => this.refresh())
+    this.refresh()
+  }
+
+  private readonly onUpdate = (update: Uint8Array, origin: unknown) => {
+    if (origin === FROM_STORE) return
+    // Another tab stores its own changes; everything else is stored here.
+    if (origin === FROM_OTHER_TAB) return
+    if (!isLocalOrigin(origin)) return this.persistence.write(update, 0)
+    const seq = this.pending.next()
+    this.persistence.write(update, seq)
+    this.sync.localUpdate(update, seq)
+    this.refresh()
+  }
+
+  private readonly onAwareness = ({ added, updated, removed }: Record<string, number[]>, origin: unknown) => {
+    if (origin === FROM_SERVER || origin === FROM_OTHER_TAB) return
+    const mine = [...(added ?? []), ...(updated ?? []), ...(removed ?? [])].filter((id) => id === this.doc.clientID)
+    if (mine.length > 0) this.sync.localAwareness(mine)
+  }
+
+  private setError(error: Error | null): void {
+    this.lastError = error
+    if (error) this.options.onError?.(error)
+    this.refresh()
+  }
+
+  private refresh(): void {
+    const connection = this.options.transport.state.value
+    const pending = this.pending.count
+    let state: SyncState
+    if (connection !== 'connected') state = connection
+    else if (!this.sync.synced || pending > 0) state = 'syncing'
+    else state = 'saved'
+    this.status.set({ state, pending, lastError: this.lastError, loaded: this.isLoaded })
+  }
+
+  /** Resolves once the stored state is applied to `doc`. */
+  whenLoaded(): Promise<void> {
+    return this.loaded
+  }
+
+  /** Resolves when the status is `saved`. */
+  async whenSaved(): Promise<void> {
+    await this.status.when((s) => s.state === 'saved')
+  }
+
+  /** Compares this replica with the server's now (one also runs after every sync). */
+  checkIn(): Promise<void> {
+    return this.sync.checkIn()
+  }
+
+  /** Stops syncing and releases the document; the others see this user leave. */
+  destroy(): void {
+    if (this.destroyed) return
+    this.destroyed = true
+    awarenessProtocol.removeAwarenessStates(this.awareness, [this.doc.clientID], 'destroy')
+    this.stopTransport()
+    this.sync.destroy()
+    this.crossTab?.destroy()
+    this.persistence.destroy()
+    this.awareness.destroy()
+    this.doc.off('update', this.onUpdate)
+    this.doc.destroy()
+  }
+}

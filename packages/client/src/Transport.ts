@@ -1,0 +1,190 @@
+import {
+  decodeTandemMessage,
+  encodeTandemMessage,
+  TandemMessageType as T,
+  TANDEM_SUBPROTOCOL,
+  type TandemMessage,
+} from '@tandem/protocol'
+import { backoffDelay } from '@tandem/records'
+import { Observable } from './Observable.ts'
+
+export type ConnectionState = 'offline' | 'connecting' | 'connected'
+
+/** What a document (later also a record collection) plugs into the one socket. */
+export interface ChannelHandler {
+  /** The socket is (re)connected and the channel subscribed: start syncing. */
+  opened(): void
+  message(m: TandemMessage): void
+  /** The socket is gone; the channel will be opened again on reconnect. */
+  closed(): void
+}
+
+export interface TransportOptions {
+  /** Server base URL, e.g. ws://127.0.0.1:1234. */
+  url: string
+  /** A WebSocket constructor; default globalThis.WebSocket (pass `ws` in Node). */
+  WebSocket?: typeof WebSocket
+  /** How often to ping; a connection that stays silent for `deadAfterMs` is dropped. */
+  pingMs?: number
+  deadAfterMs?: number
+  backoff?: { baseMs?: number; capMs?: number; random?: () => number }
+  onError?: (error: Error) => void
+}
+
+/**
+ * The one socket of a client: Tandem subprotocol, reconnect with exponential backoff and full
+ * jitter, immediately again on the browser's `online` event, and an application-level ping
+ * that notices a dead link (which TCP may not report for minutes).
+ */
+export class Transport {
+  readonly state = new Observable<ConnectionState>('offline')
+  /** Consecutive failed attempts; the next delay grows with it. */
+  attempts = 0
+  private ws: WebSocket | null = null
+  private enabled = true
+  private destroyed = false
+  private retryTimer: ReturnType<typeof setTimeout> | null = null
+  private readonly pingTimer: ReturnType<typeof setInterval>
+  private lastHeard = 0
+  private pingId = 0
+  private nextChannel = 1
+  private readonly channels = new Map<number, { doc: string; handler: ChannelHandler }>()
+  private readonly onOnline = () => this.retryNow()
+
+  constructor(private readonly options: TransportOptions) {
+    this.pingTimer = setInterval(() => this.heartbeat(), options.pingMs ?? 5_000)
+    globalThis.addEventListener?.('online', this.onOnline)
+    this.connect()
+  }
+
+  /** Attaches a document; returns its channel id. */
+  open(doc: string, handler: ChannelHandler): number {
+    const channel = this.nextChannel++
+    this.channels.set(channel, { doc, handler })
+    if (this.state.value === 'connected') {
+      this.send({ type: T.Subscribe, channel, doc })
+      handler.opened()
+    }
+    return channel
+  }
+
+  close(channel: number): void {
+    if (this.channels.delete(channel)) this.send({ type: T.Unsubscribe, channel })
+  }
+
+  /** Sends if connected; returns false (and drops the frame) otherwise. */
+  send(message: TandemMessage): boolean {
+    if (this.state.value !== 'connected' || !this.ws) return false
+    this.ws.send(encodeTandemMessage(message))
+    return true
+  }
+
+  /** The "offline switch": pause the network without touching local work. */
+  setEnabled(enabled: boolean): void {
+    if (this.enabled === enabled) return
+    this.enabled = enabled
+    if (enabled) this.retryNow()
+    else this.drop()
+  }
+
+  get isEnabled(): boolean {
+    return this.enabled
+  }
+
+  destroy(): void {
+    this.destroyed = true
+    clearInterval(this.pingTimer)
+    globalThis.removeEventListener?.('online', this.onOnline)
+    this.drop()
+  }
+
+  private connect(): void {
+    if (this.destroyed || !this.enabled || this.ws) return
+    this.state.set('connecting')
+    const WS = this.options.WebSocket ?? globalThis.WebSocket
+    let ws: WebSocket
+    try {
+      ws = new WS(`${this.options.url.replace(/\/$/, '')}/`, TANDEM_SUBPROTOCOL)
+    } catch (err) {
+      this.options.onError?.(err as Error)
+      return this.scheduleRetry()
+    }
+    ws.binaryType = 'arraybuffer'
+    this.ws = ws
+    ws.onopen = () => {
+      this.lastHeard = Date.now()
+      ws.send(encodeTandemMessage({ type: T.Hello, version: 1, token: '' }))
+    }
+    ws.onmessage = (event) => {
+      if (this.ws !== ws) return
+      this.lastHeard = Date.now()
+      let message: TandemMessage
+      try {
+        message = decodeTandemMessage(new Uint8Array(event.data as ArrayBuffer))
+      } catch (err) {
+        this.options.onError?.(err as Error)
+        return this.drop(true)
+      }
+      this.route(message)
+    }
+    ws.onclose = () => {
+      if (this.ws === ws) this.drop(true)
+    }
+    ws.onerror = () => {}
+  }
+
+  private route(m: TandemMessage): void {
+    if (m.type === T.Welcome) {
+      this.attempts = 0
+      this.state.set('connected')
+      for (const [channel, { doc, handler }] of this.channels) {
+        this.send({ type: T.Subscribe, channel, doc })
+        handler.opened()
+      }
+      return
+    }
+    if ('channel' in m) this.channels.get(m.channel)?.handler.message(m)
+  }
+
+  private heartbeat(): void {
+    if (!this.ws || this.state.value === 'offline') return
+    if (Date.now() - this.lastHeard > (this.options.deadAfterMs ?? 15_000)) {
+      this.options.onError?.(new Error('connection silent for too long; reconnecting'))
+      return this.drop(true)
+    }
+    if (this.state.value === 'connected') this.send({ type: T.Ping, id: ++this.pingId })
+  }
+
+  /** Tears the socket down; with `retry`, schedules the next attempt. */
+  private drop(retry = false): void {
+    const ws = this.ws
+    this.ws = null
+    if (ws) {
+      ws.onopen = ws.onmessage = ws.onclose = null
+      try {
+        ws.close()
+      } catch {}
+    }
+    const wasConnected = this.state.value === 'connected'
+    this.state.set('offline')
+    if (wasConnected) for (const { handler } of this.channels.values()) handler.closed()
+    if (retry) this.scheduleRetry()
+  }
+
+  private scheduleRetry(): void {
+    if (this.destroyed || !this.enabled || this.retryTimer) return
+    this.attempts++
+    const delay = backoffDelay(this.attempts, { capMs: 30_000, ...this.options.backoff })
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null
+      this.connect()
+    }, delay)
+  }
+
+  private retryNow(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer)
+    this.retryTimer = null
+    this.attempts = 0
+    this.connect()
+  }
+}

@@ -1,0 +1,87 @@
+import { DocHandle, type User } from './DocHandle.ts'
+import { IndexedDbStore } from './IndexedDbStore.ts'
+import { type LocalStore, MemoryStore } from './LocalStore.ts'
+import { type ConnectionState, Transport, type TransportOptions } from './Transport.ts'
+
+export interface TandemOptions {
+  /** Server base URL, e.g. ws://127.0.0.1:1234 (documents are not part of it). */
+  url: string
+  /**
+   * Device storage: `indexeddb` (default where IndexedDB exists), `memory` (default elsewhere:
+   * Node scripts, bots, tests), or any LocalStore.
+   */
+  storage?: 'indexeddb' | 'memory' | LocalStore
+  /** Sync tabs of this browser over BroadcastChannel; default on with IndexedDB storage. */
+  crossTab?: boolean
+  /** Shown to others through presence. */
+  user?: User
+  /** WebSocket constructor for Node (the `ws` package); browsers have their own. */
+  WebSocket?: typeof WebSocket
+  /** Background failures (storage, sync); they also show in each document's status. */
+  onError?: (error: Error) => void
+  /** Tuning for tests; the defaults suit production. */
+  transport?: Pick<TransportOptions, 'pingMs' | 'deadAfterMs' | 'backoff'>
+}
+
+export interface Tandem {
+  /** The document `name`, opened once per client however often it is asked for. */
+  doc(name: string): DocHandle
+  /** The one socket's state. */
+  readonly connection: Transport['state']
+  /** The "offline switch": pause or resume the network; local work goes on either way. */
+  setOnline(online: boolean): void
+  destroy(): void
+}
+
+export type { ConnectionState }
+
+/** The entry point: one per app and server. */
+export function createTandem(options: TandemOptions): Tandem {
+  const hasIndexedDb = typeof indexedDB !== 'undefined'
+  const storage = options.storage ?? (hasIndexedDb ? 'indexeddb' : 'memory')
+  const store =
+    storage === 'indexeddb'
+      ? new IndexedDbStore({ name: `tandem:${options.url}` })
+      : storage === 'memory'
+        ? new MemoryStore()
+        : storage
+  const crossTab = options.crossTab ?? storage === 'indexeddb'
+  const transport = new Transport({
+    url: options.url,
+    WebSocket: options.WebSocket,
+    onError: options.onError,
+    ...options.transport,
+  })
+  const docs = new Map<string, DocHandle>()
+  // Tell the others this tab is gone before it is: stock clients do the same.
+  const onPageHide = () => {
+    for (const d of docs.values()) d.awareness.setLocalState(null)
+  }
+  globalThis.addEventListener?.('pagehide', onPageHide)
+
+  return {
+    doc(name) {
+      let handle = docs.get(name)
+      if (!handle) {
+        handle = new DocHandle(name, {
+          store,
+          transport,
+          crossTabName: crossTab ? `tandem:${options.url}:${name}` : null,
+          user: options.user,
+          onError: options.onError,
+        })
+        docs.set(name, handle)
+      }
+      return handle
+    },
+    connection: transport.state,
+    setOnline: (online) => transport.setEnabled(online),
+    destroy() {
+      globalThis.removeEventListener?.('pagehide', onPageHide)
+      for (const d of docs.values()) d.destroy()
+      docs.clear()
+      transport.destroy()
+      store.close()
+    },
+  }
+}
