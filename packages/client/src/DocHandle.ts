@@ -143,6 +143,14 @@ export class DocHandle {
     await this.status.when((s) => s.state === 'saved')
   }
 
+  /**
+   * Sequence numbers of local changes: the last made, the last stored on the device, the last
+   * acked by the server. For inspectors and tests; `status.pending` is derived from them.
+   */
+  progress(): { last: number; stored: number; acked: number } {
+    return { last: this.pending.last, stored: this.pending.storedUpTo, acked: this.pending.ackedUpTo }
+  }
+
   /** Compares this replica with the server's now (one also runs after every sync). */
   checkIn(): Promise<void> {
     return this.sync.checkIn()
