@@ -1,4 +1,4 @@
-import { CloseCode, closeCodeName } from '@tandem/protocol'
+import { CloseCode, closeCodeName, encodePermissionDenied } from '@tandem/protocol'
 import type { WebSocket } from 'ws'
 import type { Logger } from './Logger.ts'
 import type { Peer } from './Peer.ts'
@@ -28,6 +28,11 @@ export class Connection implements Peer {
       return
     }
     this.ws.send(frame)
+  }
+
+  /** Stock clients get y-protocols' permission-denied message, which they log. */
+  refuseWrite(reason: string): void {
+    this.send(encodePermissionDenied(reason))
   }
 
   /** Closes with a named code; idempotent. */

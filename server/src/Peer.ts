@@ -6,6 +6,8 @@ export interface Peer {
   /** Awareness client ids this peer announced, removed for the others when it leaves. */
   readonly awarenessIds: Set<number>
   send(frame: Uint8Array): void
+  /** Tells the peer a change it sent was refused (read-only); the document is untouched. */
+  refuseWrite(reason: string, seq?: number): void
   /** Ends this peer's membership with a named close code (see @tandem/protocol CloseCode). */
   close(code: number, reason: string): void
 }

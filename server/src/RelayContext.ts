@@ -1,6 +1,8 @@
+import type { TokenVerifier } from './auth/TokenVerifier.ts'
 import type { Compactor } from './Compactor.ts'
 import type { GroupCommitter } from './GroupCommitter.ts'
 import type { Logger } from './Logger.ts'
+import type { Metrics } from './Metrics.ts'
 import type { StorageAdapter } from './storage/StorageAdapter.ts'
 
 /** Limits and tunables of a relay; every one has a default in resolveRelayOptions. */
@@ -15,6 +17,19 @@ export interface RelayLimits {
   roomIdleMs: number
   /** A room's cached state is dropped when nobody asked for it for this long. */
   stateIdleMs: number
+  /** Messages and bytes one connection may send per second (sustained). */
+  maxMessagesPerSecond: number
+  maxBytesPerSecond: number
+  /** Bytes of presence state one connection may hold (sum over its clients). */
+  maxAwarenessBytes: number
+  /** Documents one Tandem socket may have open. */
+  maxDocsPerConnection: number
+  /** Open connections per client IP; 0 for no limit. */
+  maxConnectionsPerIp: number
+  /** Longest accepted document name, in characters. */
+  maxDocNameLength: number
+  /** A Tandem socket must authenticate (Hello) within this long. */
+  preAuthTimeoutMs: number
   /** Compact a document once its log holds this many bytes... */
   compactBytes: number
   /** ...or this many updates. */
@@ -28,4 +43,7 @@ export interface RelayContext {
   readonly compactor: Compactor
   readonly limits: RelayLimits
   readonly log: Logger
+  readonly metrics: Metrics
+  /** Null when the server runs without a secret: everyone may do everything (loopback only). */
+  readonly verifyToken: TokenVerifier | null
 }

@@ -24,6 +24,13 @@ export class TandemChannel implements Peer {
     if (!this.closed) this.conn.send(encodeTandemMessage({ type: TandemMessageType.Ack, channel: this.id, seq }))
   }
 
+  refuseWrite(reason: string, seq = 0): void {
+    if (!this.closed) {
+      const code = CloseCode.Forbidden
+      this.conn.send(encodeTandemMessage({ type: TandemMessageType.Refused, channel: this.id, seq, code, reason }))
+    }
+  }
+
   /**
    * Closes the channel, not the socket: one refused document must not cut the others. The
    * client learns why from an Error frame carrying the close code.

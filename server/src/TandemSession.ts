@@ -8,6 +8,8 @@ import {
   TandemMessageType as T,
   type TandemMessage,
 } from '@tandem/protocol'
+import { Access } from './auth/Access.ts'
+import { AuthError } from './auth/TokenVerifier.ts'
 import type { Connection } from './Connection.ts'
 import { handleMessage } from './handleMessage.ts'
 import { isEmptyUpdate } from './isEmptyUpdate.ts'
@@ -17,21 +19,31 @@ import type { RoomRegistry } from './RoomRegistry.ts'
 import { TandemChannel } from './TandemChannel.ts'
 
 export const TANDEM_VERSION = 1
+/** How long before expiry a client is asked for a fresh token, and the grace after it. */
+const REFRESH_LEAD_MS = 30_000
 
 /**
- * A socket that speaks Tandem's extension: many documents over one connection, each on a
- * channel the client numbers; durable acks; check-ins; liveness pings a browser can see.
+ * A socket that speaks Tandem's extension: a Hello with a token first, then many documents
+ * over one connection, each on a channel the client numbers; durable acks; check-ins;
+ * liveness pings a browser can see; token refresh without reconnecting.
  */
 export class TandemSession {
   private readonly channels = new Map<number, TandemChannel>()
+  private access: Access | null = null
+  private authenticating = false
+  private timer: ReturnType<typeof setTimeout> | null
 
   constructor(
     private readonly ctx: RelayContext,
     private readonly rooms: RoomRegistry,
     private readonly conn: Connection,
     private readonly heartbeatMs: number,
-    private readonly maxDocNameLength: number,
-  ) {}
+  ) {
+    this.timer = setTimeout(
+      () => this.conn.close(CloseCode.Unauthorized, 'no Hello in time'),
+      ctx.limits.preAuthTimeoutMs,
+    )
+  }
 
   private reply(message: TandemMessage): void {
     this.conn.send(encodeTandemMessage(message))
@@ -40,15 +52,9 @@ export class TandemSession {
   /** Handles one frame; throws ProtocolError for bad input (the caller closes the socket). */
   handle(frame: Uint8Array): void {
     const m = decodeTandemMessage(frame)
+    if (m.type === T.Hello) return this.hello(m.version, m.token)
+    if (!this.access) throw new ProtocolError('Hello must come first', CloseCode.Unauthorized)
     switch (m.type) {
-      case T.Hello:
-        if (m.version !== TANDEM_VERSION) throw new ProtocolError(`unsupported Tandem version ${m.version}`)
-        return this.reply({
-          type: T.Welcome,
-          version: TANDEM_VERSION,
-          heartbeatMs: this.heartbeatMs,
-          serverTime: Date.now(),
-        })
       case T.Ping:
         return this.reply({ type: T.Pong, id: m.id })
       case T.Subscribe:
@@ -59,7 +65,8 @@ export class TandemSession {
       case T.Doc: {
         const channel = this.channels.get(m.channel)
         // Frames for a channel the client just left can still be in flight: not an error.
-        if (channel) handleMessage(this.ctx, channel.room, channel, m.message)
+        if (channel)
+          handleMessage(this.ctx, channel.room, channel, m.message, this.access.canWriteDoc(channel.room.name))
         return
       }
       case T.DocUpdate:
@@ -71,15 +78,59 @@ export class TandemSession {
     }
   }
 
+  /** First authentication, or a refresh with a new token mid-session. */
+  private hello(version: number, token: string): void {
+    if (version !== TANDEM_VERSION) throw new ProtocolError(`unsupported Tandem version ${version}`)
+    if (this.authenticating) throw new ProtocolError('Hello while the previous one is being checked')
+    const verify = this.ctx.verifyToken
+    if (!verify) return this.authenticated(Access.open())
+    this.authenticating = true
+    verify(token).then(
+      (claims) => {
+        this.authenticating = false
+        this.authenticated(Access.of(claims))
+      },
+      (err) => {
+        this.authenticating = false
+        const reason = err instanceof AuthError ? err.reason : 'invalid'
+        this.ctx.metrics.inc('tandem_auth_failures_total', 'Rejected tokens', { reason, path: 'tandem' })
+        this.conn.close(CloseCode.Unauthorized, err instanceof AuthError ? err.message : 'invalid token')
+      },
+    )
+  }
+
+  private authenticated(access: Access): void {
+    if (this.conn.closed) return
+    this.access = access
+    // A refreshed token may grant less: leave what it no longer covers.
+    for (const channel of [...this.channels.values()]) {
+      if (!access.canReadDoc(channel.room.name)) channel.close(CloseCode.Forbidden, 'no longer allowed')
+    }
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    const left = access.expiresAt - Date.now()
+    if (Number.isFinite(left)) {
+      this.timer = setTimeout(() => this.expiring(access.expiresAt), Math.max(0, left - REFRESH_LEAD_MS))
+    }
+    this.reply({ type: T.Welcome, version: TANDEM_VERSION, heartbeatMs: this.heartbeatMs, serverTime: Date.now() })
+  }
+
+  private expiring(expiresAt: number): void {
+    this.reply({ type: T.TokenExpiring, expiresAt })
+    this.timer = setTimeout(
+      () => this.conn.close(CloseCode.Unauthorized, 'token expired'),
+      Math.max(0, expiresAt - Date.now()) + 1_000,
+    )
+  }
+
   private subscribe(id: number, doc: string): void {
     if (this.channels.has(id)) throw new ProtocolError(`channel ${id} is already open`)
-    if (!validDocName(doc, this.maxDocNameLength)) {
-      return this.reply({
-        type: T.Error,
-        channel: id,
-        code: CloseCode.InvalidDocumentName,
-        reason: 'invalid document name',
-      })
+    const refuse = (code: number, reason: string) => this.reply({ type: T.Error, channel: id, code, reason })
+    if (!validDocName(doc, this.ctx.limits.maxDocNameLength))
+      return refuse(CloseCode.InvalidDocumentName, 'invalid name')
+    if (!this.access?.canReadDoc(doc)) return refuse(CloseCode.Forbidden, 'not allowed by token')
+    if (this.channels.size >= this.ctx.limits.maxDocsPerConnection) {
+      return refuse(CloseCode.LimitExceeded, 'too many documents on one connection')
     }
     const channel = new TandemChannel(id, this.rooms.get(doc), this.conn, (c) => this.channels.delete(c.id))
     this.channels.set(id, channel)
@@ -90,6 +141,10 @@ export class TandemSession {
   private docUpdate(id: number, seq: number, update: Uint8Array): void {
     const channel = this.channels.get(id)
     if (!channel) return
+    if (!this.access?.canWriteDoc(channel.room.name)) {
+      this.ctx.metrics.inc('tandem_refused_writes_total', 'Writes refused for lack of write permission')
+      return channel.refuseWrite('read-only access', seq)
+    }
     if (isEmptyUpdate(update)) return channel.room.afterWrites(channel, () => channel.ack(seq))
     assertValidUpdate(update)
     channel.room.write(update.slice(), null, channel, () => channel.ack(seq))
@@ -118,6 +173,7 @@ export class TandemSession {
 
   /** The socket closed: every channel leaves its room. */
   closed(): void {
+    if (this.timer) clearTimeout(this.timer)
     for (const channel of [...this.channels.values()]) channel.detach()
   }
 }

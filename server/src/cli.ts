@@ -1,27 +1,37 @@
+import { readFileSync } from 'node:fs'
+import { signToken } from './auth/signToken.ts'
 import { createLogger } from './Logger.ts'
-import { parseCliArgs, USAGE, UsageError } from './parseCliArgs.ts'
-import { startRelay } from './startRelay.ts'
+import { type CliOptions, parseCliArgs, USAGE, UsageError } from './parseCliArgs.ts'
+import { parseTokenArgs } from './parseTokenArgs.ts'
+import { RelayConfigError, startRelay } from './startRelay.ts'
 
 /** Hard limit for a graceful stop; past it the process exits non-zero rather than hang. */
 const SHUTDOWN_TIMEOUT_MS = 5_000
 
-async function main(): Promise<void> {
-  let options: ReturnType<typeof parseCliArgs>
-  try {
-    options = parseCliArgs(process.argv.slice(2), process.env)
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err
-    process.stderr.write(`tandem-server: ${err.message}\n\n${USAGE}`)
-    process.exit(2)
+function readSecret(file: string | undefined, env: NodeJS.ProcessEnv): Uint8Array | undefined {
+  if (file) {
+    const text = readFileSync(file, 'utf8').trim()
+    if (text.length < 16) throw new UsageError(`the secret in ${file} is shorter than 16 characters`)
+    return new TextEncoder().encode(text)
   }
-  if (options.help) {
-    process.stdout.write(USAGE)
-    return
-  }
+  return env.TANDEM_SECRET ? new TextEncoder().encode(env.TANDEM_SECRET) : undefined
+}
+
+async function token(argv: string[]): Promise<void> {
+  const command = parseTokenArgs(argv)
+  const secret = readSecret(command.secretFile, process.env)
+  if (!secret) throw new UsageError('token needs a secret: set TANDEM_SECRET or pass --secret-file')
+  process.stdout.write(`${await signToken(secret, command.claims, command.ttlMs)}\n`)
+}
+
+async function serve(options: CliOptions): Promise<void> {
+  const secret = readSecret(options.secretFile, process.env)
+  const publicKeyPem = options.publicKeyFile ? readFileSync(options.publicKeyFile, 'utf8') : undefined
+  if (secret || publicKeyPem) options.auth = { secret, publicKeyPem, publicKeyAlgorithm: options.publicKeyAlgorithm }
   const logger = createLogger(options.logLevel)
   const relay = await startRelay({ ...options, logger })
   process.stdout.write(`tandem-server listening on ${relay.url}\n`)
-  logger.info('listening', { url: relay.url, data: options.dataDir })
+  logger.info('listening', { url: relay.url, data: options.dataDir, auth: Boolean(options.auth) })
 
   let stopping = false
   const stop = (signal: string) => {
@@ -44,7 +54,16 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'))
 }
 
-main().catch((err) => {
+async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'token') return token(argv.slice(1))
+  const options = parseCliArgs(argv, process.env)
+  if (options.help) return void process.stdout.write(USAGE)
+  await serve(options)
+}
+
+main(process.argv.slice(2)).catch((err) => {
+  const known = err instanceof UsageError || err instanceof RelayConfigError
   process.stderr.write(`tandem-server: ${err instanceof Error ? err.message : String(err)}\n`)
-  process.exit(1)
+  if (err instanceof UsageError) process.stderr.write(`\n${USAGE}`)
+  process.exit(known ? 2 : 1)
 })

@@ -7,6 +7,7 @@ import {
   encodeAwareness,
   encodeSyncStep2,
   MessageType,
+  ProtocolError,
   SyncMessageType,
 } from '@tandem/protocol'
 import { isEmptyUpdate } from './isEmptyUpdate.ts'
@@ -21,7 +22,7 @@ const MAX_AWARENESS_ENTRIES = 4096
  * Handles one binary frame of the standard y-websocket protocol. Throws ProtocolError for bad
  * input; nothing reaches the room before the frame has been fully validated.
  */
-export function handleMessage(ctx: RelayContext, room: Room, conn: Peer, frame: Uint8Array): void {
+export function handleMessage(ctx: RelayContext, room: Room, conn: Peer, frame: Uint8Array, canWrite: boolean): void {
   const message = decodeMessage(frame)
   switch (message.type) {
     case MessageType.Sync: {
@@ -38,6 +39,10 @@ export function handleMessage(ctx: RelayContext, room: Room, conn: Peer, frame: 
         return
       }
       if (isEmptyUpdate(message.update)) return
+      if (!canWrite) {
+        ctx.metrics.inc('tandem_refused_writes_total', 'Writes refused for lack of write permission')
+        return conn.refuseWrite('read-only access')
+      }
       assertValidUpdate(message.update)
       // The frame may be a view into ws's receive buffer; keep one copy of our own. The update
       // is the frame's tail (decodeMessage refuses trailing bytes). An Update frame is
@@ -50,6 +55,11 @@ export function handleMessage(ctx: RelayContext, room: Room, conn: Peer, frame: 
     }
     case MessageType.Awareness: {
       const entries = decodeAwarenessUpdate(message.update, MAX_AWARENESS_ENTRIES)
+      let bytes = 0
+      for (const e of entries) bytes += e.state.length
+      if (bytes > ctx.limits.maxAwarenessBytes) {
+        throw new ProtocolError(`presence of ${bytes} bytes exceeds the limit`, CloseCode.LimitExceeded)
+      }
       const accepted = room.awareness.apply(conn, entries, conn.awarenessIds, ctx.limits.maxAwarenessPerConnection)
       // Sent to the sender too: stock clients count any message as proof the link is alive.
       if (accepted.length === entries.length) room.broadcast(frame.slice())

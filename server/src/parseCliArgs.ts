@@ -1,17 +1,33 @@
 import { parseArgs } from 'node:util'
+import type { RelayLimits } from './RelayContext.ts'
 import type { RelayOptions } from './relayOptions.ts'
 
-export const USAGE = `Usage: tandem-server [options]
+/** Numeric limits settable by flag and env: flag name -> option, env var, range. */
+const LIMIT_FLAGS: [string, keyof RelayLimits, string, number, number][] = [
+  ['max-frame-bytes', 'maxFrameBytes', 'TANDEM_MAX_FRAME_BYTES', 1024, 256 * 1024 * 1024],
+  ['max-messages-per-second', 'maxMessagesPerSecond', 'TANDEM_MAX_MESSAGES_PER_SECOND', 1, 1e9],
+  ['max-bytes-per-second', 'maxBytesPerSecond', 'TANDEM_MAX_BYTES_PER_SECOND', 1024, 1e12],
+  ['max-connections-per-ip', 'maxConnectionsPerIp', 'TANDEM_MAX_CONNECTIONS_PER_IP', 0, 1e9],
+  ['max-docs-per-connection', 'maxDocsPerConnection', 'TANDEM_MAX_DOCS_PER_CONNECTION', 1, 1e9],
+  ['max-awareness-bytes', 'maxAwarenessBytes', 'TANDEM_MAX_AWARENESS_BYTES', 64, 1e9],
+  ['max-doc-name-length', 'maxDocNameLength', 'TANDEM_MAX_DOC_NAME_LENGTH', 1, 65536],
+]
 
-  --host H              interface to listen on        (env TANDEM_HOST, default 127.0.0.1)
-  --port P              port, 0 for any free one      (env TANDEM_PORT, default 1234)
-  --data DIR            folder of the SQLite storage  (env TANDEM_DATA, default ./data)
-  --max-frame-bytes N   largest accepted frame        (env TANDEM_MAX_FRAME_BYTES, default 4194304)
-  --sync normal|full    SQLite durability: normal survives process crashes, full also power loss
-                                                      (env TANDEM_SYNC, default normal)
-  --static DIR          also serve the files of DIR over HTTP (the playground)
-  --log-level L         info, warn, error or silent   (env TANDEM_LOG_LEVEL, default info)
-  -h, --help            print this help
+export const USAGE = `Usage: tandem-server [options]
+       tandem-server token --sub ID [--docs PATTERN]... [--collections PATTERN]... [--scope read|write] [--ttl 1h] [--name NAME]
+
+  --host H                 interface to listen on        (env TANDEM_HOST, default 127.0.0.1)
+  --port P                 port, 0 for any free one      (env TANDEM_PORT, default 1234)
+  --data DIR               folder of the SQLite storage  (env TANDEM_DATA, default ./data)
+  --sync normal|full       SQLite durability: normal survives process crashes, full also power loss (env TANDEM_SYNC)
+  --secret-file PATH       HS256 secret for tokens       (or env TANDEM_SECRET); required off loopback
+  --public-key-file PATH   verify tokens with this PEM public key instead (--public-key-alg, default RS256)
+  --allowed-origins LIST   comma-separated Origin values allowed to open WebSockets
+  --dev                    serve demo tokens at /dev/token (loopback only)
+  --static DIR             also serve the files of DIR over HTTP (the playground)
+  --log-level L            info, warn, error or silent   (env TANDEM_LOG_LEVEL, default info)
+${LIMIT_FLAGS.map(([flag, , envName]) => `  --${flag} N`.padEnd(27) + `(env ${envName})`).join('\n')}
+  -h, --help               print this help
 `
 
 /** Bad command-line input: the message is meant for the person who typed it. */
@@ -22,13 +38,17 @@ export class UsageError extends Error {
 export interface CliOptions extends RelayOptions {
   logLevel: 'info' | 'warn' | 'error' | 'silent'
   help: boolean
+  secretFile?: string
+  publicKeyFile?: string
+  publicKeyAlgorithm?: string
 }
 
-function integer(name: string, text: string | undefined, min: number, max: number): number | undefined {
+export function integer(name: string, text: string | undefined, min: number, max: number): number | undefined {
   if (text === undefined) return undefined
   const n = Number(text)
-  if (!/^\d+$/.test(text) || n < min || n > max)
+  if (!/^\d+$/.test(text) || n < min || n > max) {
     throw new UsageError(`${name} must be an integer from ${min} to ${max}, got '${text}'`)
+  }
   return n
 }
 
@@ -50,32 +70,45 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions
         host: { type: 'string' },
         port: { type: 'string' },
         data: { type: 'string' },
-        'max-frame-bytes': { type: 'string' },
         sync: { type: 'string' },
         static: { type: 'string' },
         'log-level': { type: 'string' },
+        'secret-file': { type: 'string' },
+        'public-key-file': { type: 'string' },
+        'public-key-alg': { type: 'string' },
+        'allowed-origins': { type: 'string' },
+        dev: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
+        ...Object.fromEntries(LIMIT_FLAGS.map(([flag]) => [flag, { type: 'string' as const }])),
       },
     }))
   } catch (err) {
     throw new UsageError((err as Error).message)
   }
   const str = (flag: string, envName: string) => (values[flag] as string | undefined) ?? env[envName]
-  return {
+  const options: CliOptions = {
     host: str('host', 'TANDEM_HOST') ?? '127.0.0.1',
     port: integer('--port', str('port', 'TANDEM_PORT'), 0, 65535) ?? 1234,
     dataDir: str('data', 'TANDEM_DATA') ?? './data',
-    maxFrameBytes: integer(
-      '--max-frame-bytes',
-      str('max-frame-bytes', 'TANDEM_MAX_FRAME_BYTES'),
-      1024,
-      256 * 1024 * 1024,
-    ),
     synchronous: oneOf('--sync', str('sync', 'TANDEM_SYNC'), ['normal', 'full'] as const),
     staticDir: values.static as string | undefined,
     logLevel:
       oneOf('--log-level', str('log-level', 'TANDEM_LOG_LEVEL'), ['info', 'warn', 'error', 'silent'] as const) ??
       'info',
     help: values.help === true,
+    secretFile: values['secret-file'] as string | undefined,
+    publicKeyFile: values['public-key-file'] as string | undefined,
+    publicKeyAlgorithm: values['public-key-alg'] as string | undefined,
+    allowedOrigins: (values['allowed-origins'] as string | undefined)
+      ?.split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+    devTokens: values.dev === true,
   }
+  if (env.TANDEM_SECRET && !options.secretFile) options.auth = { secret: env.TANDEM_SECRET }
+  for (const [flag, key, envName, min, max] of LIMIT_FLAGS) {
+    const n = integer(`--${flag}`, str(flag, envName), min, max)
+    if (n !== undefined) options[key] = n
+  }
+  return options
 }

@@ -16,16 +16,30 @@ export interface RelayOptions extends Partial<RelayLimits> {
   /** Serve static files (the playground) from this folder. */
   staticDir?: string
   logger?: Logger
-  /** Longest accepted document name, in characters. */
-  maxDocNameLength?: number
   /** Interval of WebSocket pings; a peer that misses one is dropped. */
   heartbeatMs?: number
+  /**
+   * Token verification. Without it the relay accepts everyone and so refuses to listen on
+   * anything but loopback.
+   */
+  auth?: { secret?: Uint8Array | string; publicKeyPem?: string; publicKeyAlgorithm?: string }
+  /** If set, WebSocket upgrades whose Origin header is not listed are refused (403). */
+  allowedOrigins?: string[]
+  /** Serve GET /dev/token (demo tokens for the playground); loopback only. */
+  devTokens?: boolean
 }
 
 export const DEFAULT_LIMITS: RelayLimits = {
   maxFrameBytes: 4 * 1024 * 1024,
   maxBufferedBytes: 4 * 1024 * 1024,
   maxAwarenessPerConnection: 16,
+  maxMessagesPerSecond: 1_000,
+  maxBytesPerSecond: 1024 * 1024,
+  maxAwarenessBytes: 64 * 1024,
+  maxDocsPerConnection: 1_000,
+  maxConnectionsPerIp: 4_096,
+  maxDocNameLength: 512,
+  preAuthTimeoutMs: 10_000,
   roomIdleMs: 30_000,
   stateIdleMs: 10_000,
   compactBytes: 1024 * 1024,

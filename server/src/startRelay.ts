@@ -1,20 +1,21 @@
-import { createServer, type IncomingMessage } from 'node:http'
+import { randomBytes } from 'node:crypto'
+import { createServer } from 'node:http'
 import { join } from 'node:path'
-import type { Duplex } from 'node:stream'
-import { CloseCode, ProtocolError, TANDEM_SUBPROTOCOL } from '@tandem/protocol'
-import { type WebSocket, WebSocketServer } from 'ws'
+import { CloseCode, TANDEM_SUBPROTOCOL } from '@tandem/protocol'
+import { WebSocketServer } from 'ws'
+import { createTokenVerifier } from './auth/TokenVerifier.ts'
 import { Compactor } from './Compactor.ts'
-import { Connection } from './Connection.ts'
+import type { Connection } from './Connection.ts'
 import { GroupCommitter } from './GroupCommitter.ts'
-import { handleMessage } from './handleMessage.ts'
+import { httpRoutes } from './httpRoutes.ts'
+import { isLoopback } from './isLoopback.ts'
 import { createLogger } from './Logger.ts'
-import { parseDocName } from './parseDocName.ts'
+import { Metrics } from './Metrics.ts'
 import type { RelayContext } from './RelayContext.ts'
 import { RoomRegistry } from './RoomRegistry.ts'
 import { type RelayOptions, resolveLimits } from './relayOptions.ts'
-import { serveStatic } from './serveStatic.ts'
 import { SqliteStorage } from './storage/SqliteStorage.ts'
-import { TandemSession } from './TandemSession.ts'
+import { upgradeHandler } from './upgradeHandler.ts'
 
 /** Time a graceful close spends folding logs into snapshots; the rest waits for next time. */
 const SHUTDOWN_COMPACTION_MS = 1_500
@@ -23,10 +24,16 @@ export interface Relay {
   /** WebSocket base URL, e.g. ws://127.0.0.1:1234; documents live at `${url}/<name>`. */
   readonly url: string
   readonly port: number
+  readonly metrics: Metrics
   /** Numbers for tests and metrics. */
   stats(): { connections: number; rooms: number; pendingWrites: number; cachedBytes: number }
   /** Stops accepting, commits what was received, closes every socket (1001), closes storage. */
   close(): Promise<void>
+}
+
+/** Bad configuration, reported before anything listens. */
+export class RelayConfigError extends Error {
+  override readonly name = 'RelayConfigError'
 }
 
 /** Starts the relay and resolves once it listens. */
@@ -34,31 +41,46 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   const host = options.host ?? '127.0.0.1'
   const limits = resolveLimits(options)
   const log = options.logger ?? createLogger()
+  const auth = options.auth
+  const secret = typeof auth?.secret === 'string' ? new TextEncoder().encode(auth.secret) : auth?.secret
+  if (!auth?.publicKeyPem && !secret && !isLoopback(host)) {
+    throw new RelayConfigError(
+      `refusing to listen on ${host} without a secret: anyone could read and write every document`,
+    )
+  }
+  if (options.devTokens && !isLoopback(host)) throw new RelayConfigError('demo tokens (--dev) are for loopback only')
+  const verifyToken = auth?.publicKeyPem || secret ? await createTokenVerifier({ ...auth, secret }) : null
+  if (!verifyToken) log.warn('no secret configured: anyone on this machine may connect', { host })
+  // Demo tokens need a signing key; with none configured, one lives as long as the process.
+  const devSecret = options.devTokens ? (secret ?? randomBytes(32)) : null
+  const devVerifier = devSecret && !verifyToken ? await createTokenVerifier({ secret: devSecret }) : null
+
   const storage =
     options.storage ??
     new SqliteStorage({ file: join(options.dataDir ?? './data', 'tandem.sqlite'), synchronous: options.synchronous })
+  const metrics = new Metrics()
   const committer = new GroupCommitter(storage, log)
   let rooms: RoomRegistry | undefined
   const compactor = new Compactor(storage, log, (doc, n, bytes) => rooms?.peek(doc)?.compacted(n, bytes))
-  const ctx: RelayContext = { storage, committer, compactor, limits, log }
-  rooms = new RoomRegistry(ctx)
-  const registry = rooms
+  const ctx: RelayContext = {
+    storage,
+    committer,
+    compactor,
+    limits,
+    log,
+    metrics,
+    verifyToken: verifyToken ?? devVerifier,
+  }
+  const registry = new RoomRegistry(ctx)
+  rooms = registry
   const conns = new Set<Connection>()
-  let nextConnId = 1
+  const perIp = new Map<string, number>()
   let closing = false
+  metrics.gauge('tandem_connections', 'Open WebSocket connections', () => conns.size)
+  metrics.gauge('tandem_documents_loaded', 'Documents held in memory', () => registry.size)
 
-  const http = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0]
-    if (path === '/healthz') {
-      res.writeHead(closing ? 503 : 200, { 'content-type': 'application/json' })
-      res.end(JSON.stringify({ ok: !closing }))
-      return
-    }
-    if (options.staticDir && serveStatic(options.staticDir, req, res)) return
-    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found')
-  })
+  const http = createServer(httpRoutes({ metrics, isClosing: () => closing, staticDir: options.staticDir, devSecret }))
   const heartbeatMs = options.heartbeatMs ?? 30_000
-  const maxDocNameLength = options.maxDocNameLength ?? 512
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: limits.maxFrameBytes,
@@ -66,68 +88,38 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     // Tandem's client asks for its subprotocol; stock clients ask for none.
     handleProtocols: (protocols) => (protocols.has(TANDEM_SUBPROTOCOL) ? TANDEM_SUBPROTOCOL : false),
   })
-
-  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', () => socket.destroy())
-    if (closing) return void socket.end('HTTP/1.1 503 Service Unavailable\r\n\r\n')
-    const tandem = (req.headers['sec-websocket-protocol'] ?? '').split(',').some((p) => p.trim() === TANDEM_SUBPROTOCOL)
-    const name = tandem ? '' : parseDocName(req.url ?? '/', maxDocNameLength)
-    if (name === null) return void socket.end('HTTP/1.1 400 Bad Request\r\n\r\n')
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      const conn = new Connection(ws, nextConnId++, limits.maxBufferedBytes, log)
-      if (tandem) {
-        const session = new TandemSession(ctx, registry, conn, heartbeatMs, maxDocNameLength)
-        accept(
-          conn,
-          (frame) => session.handle(frame),
-          () => session.closed(),
-        )
-      } else {
-        const room = registry.get(name)
-        room.join(conn)
-        accept(
-          conn,
-          (frame) => handleMessage(ctx, room, conn, frame),
-          () => room.leave(conn),
-        )
-        room.greet(conn)
-      }
-    })
-  })
-
-  /** Wires a socket: every frame to `onFrame`; bad input closes it with its named code. */
-  function accept(conn: Connection, onFrame: (frame: Uint8Array) => void, onClose: () => void): void {
-    const ws = conn.ws
-    conns.add(conn)
-    alive.add(ws)
-    ws.on('pong', () => alive.add(ws))
-    ws.on('error', (err) => log.warn('socket error', { conn: conn.id, error: err.message }))
-    ws.on('close', () => {
-      conn.closed = true
-      conns.delete(conn)
-      alive.delete(ws)
-      onClose()
-    })
-    ws.on('message', (data: Buffer, isBinary: boolean) => {
-      if (conn.closed) return
-      if (!isBinary) return conn.close(CloseCode.UnsupportedData, 'text frames are not supported')
-      try {
-        onFrame(data)
-      } catch (err) {
-        if (err instanceof ProtocolError) conn.close(err.closeCode, err.message)
-        else {
-          log.error('unexpected error handling a message', { conn: conn.id, error: String(err) })
-          conn.close(CloseCode.InternalError, 'internal error')
-        }
-      }
-    })
-  }
-
   // One timer for all sockets: a peer that did not answer the previous ping is dropped.
-  const alive = new Set<WebSocket>()
+  const alive = new Set<Connection>()
+  const track = (conn: Connection, ip: string) => {
+    conns.add(conn)
+    alive.add(conn)
+    perIp.set(ip, (perIp.get(ip) ?? 0) + 1)
+    conn.ws.on('pong', () => alive.add(conn))
+    metrics.inc('tandem_connections_total', 'Accepted WebSocket connections')
+    return () => {
+      if (!conns.delete(conn)) return
+      alive.delete(conn)
+      const n = (perIp.get(ip) ?? 1) - 1
+      if (n > 0) perIp.set(ip, n)
+      else perIp.delete(ip)
+    }
+  }
+  http.on(
+    'upgrade',
+    upgradeHandler({
+      ctx,
+      rooms: registry,
+      wss,
+      heartbeatMs,
+      allowedOrigins: options.allowedOrigins,
+      isClosing: () => closing,
+      track,
+      connectionsFrom: (ip) => perIp.get(ip) ?? 0,
+    }),
+  )
   const heartbeat = setInterval(() => {
     for (const conn of conns) {
-      if (!alive.delete(conn.ws)) conn.ws.terminate()
+      if (!alive.delete(conn)) conn.ws.terminate()
       else conn.ws.ping()
     }
   }, heartbeatMs)
@@ -147,6 +139,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   return {
     url: `ws://${urlHost}:${port}`,
     port,
+    metrics,
     stats: () => ({
       connections: conns.size,
       rooms: registry.size,

@@ -25,6 +25,8 @@ export const CloseCode = {
   SlowReader: 4408,
   /** A sync message carried bytes that are not a valid Yjs update. */
   InvalidUpdate: 4422,
+  /** A count or size limit was exceeded (documents per connection, presence size, connections per IP). */
+  LimitExceeded: 4413,
   /** Rate limit exceeded. */
   RateLimited: 4429,
   /** Storage failed to commit; nothing was acknowledged. Retry later. */

@@ -55,4 +55,8 @@ export enum TandemMessageType {
   Pong = 10,
   /** s->c: a refusal on a channel (0: the session); the channel is closed after it. */
   Error = 11,
+  /** s->c: a DocUpdate was refused (read-only token); the document is unchanged, the channel stays. */
+  Refused = 12,
+  /** s->c: the token expires soon; send a Hello with a fresh one or be closed. */
+  TokenExpiring = 13,
 }

@@ -17,6 +17,8 @@ export type TandemMessage =
   | { type: T.Ping; id: number }
   | { type: T.Pong; id: number }
   | { type: T.Error; channel: number; code: number; reason: string }
+  | { type: T.Refused; channel: number; seq: number; code: number; reason: string }
+  | { type: T.TokenExpiring; expiresAt: number }
 
 /** Field layout per type, in order: u = varUint, s = varString, b = varUint8Array, f = flag. */
 const LAYOUT: { [K in T]: readonly [string, 'u' | 's' | 'b' | 'f'][] } = {
@@ -63,6 +65,13 @@ const LAYOUT: { [K in T]: readonly [string, 'u' | 's' | 'b' | 'f'][] } = {
     ['code', 'u'],
     ['reason', 's'],
   ],
+  [T.Refused]: [
+    ['channel', 'u'],
+    ['seq', 'u'],
+    ['code', 'u'],
+    ['reason', 's'],
+  ],
+  [T.TokenExpiring]: [['expiresAt', 'u']],
 }
 
 export function encodeTandemMessage(message: TandemMessage): Uint8Array {

@@ -37,13 +37,19 @@ async function setup(): Promise<{ relay: Relay; storage: GatedStorage }> {
 }
 
 /** A bare Tandem socket that records every frame it receives, decoded. */
-async function tandemSocket(relay: Relay) {
+async function tandemSocket(relay: Relay, hello = true) {
   const ws = new WebSocket(`${relay.url}/`, TANDEM_SUBPROTOCOL)
   const got: TandemMessage[] = []
   ws.on('message', (data: Buffer) => got.push(decodeTandemMessage(new Uint8Array(data))))
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))
   cleanups.push(() => ws.terminate())
-  return { ws, got, send: (m: TandemMessage) => ws.send(encodeTandemMessage(m)) }
+  const send = (m: TandemMessage) => ws.send(encodeTandemMessage(m))
+  if (hello) {
+    send({ type: T.Hello, version: 1, token: '' })
+    await waitUntil('welcome', () => got.some((m) => m.type === T.Welcome))
+    got.length = 0
+  }
+  return { ws, got, send }
 }
 
 function textUpdate(text: string, clientID: number): Uint8Array {
@@ -56,7 +62,7 @@ function textUpdate(text: string, clientID: number): Uint8Array {
 describe('Tandem session (one socket, many documents, durable acks)', () => {
   it('negotiates the subprotocol and answers Hello and Ping', async () => {
     const { relay } = await setup()
-    const s = await tandemSocket(relay)
+    const s = await tandemSocket(relay, false)
     expect(s.ws.protocol).toBe(TANDEM_SUBPROTOCOL)
     s.send({ type: T.Hello, version: 1, token: '' })
     s.send({ type: T.Ping, id: 42 })
@@ -123,6 +129,14 @@ describe('Tandem session (one socket, many documents, durable acks)', () => {
     await waitUntil('two check-in results', () => s.got.filter((m) => m.type === T.CheckInResult).length === 2)
     const results = s.got.filter((m) => m.type === T.CheckInResult).map((m) => (m as { match: boolean }).match)
     expect(results).toEqual([true, false])
+  })
+
+  it('requires Hello before anything else', async () => {
+    const { relay } = await setup()
+    const s = await tandemSocket(relay, false)
+    const closed = new Promise<number>((resolve) => s.ws.once('close', resolve))
+    s.send({ type: T.Subscribe, channel: 1, doc: 'x' })
+    expect(await closed).toBe(4401)
   })
 
   it('refuses a malformed Tandem frame by closing the socket with MalformedMessage', async () => {

@@ -1,0 +1,55 @@
+import { CloseCode, ProtocolError } from '@tandem/protocol'
+import type { Connection } from './Connection.ts'
+import { RateLimiter } from './RateLimiter.ts'
+import type { RelayContext } from './RelayContext.ts'
+
+export interface SocketHandlers {
+  frame(frame: Uint8Array): void
+  closed(): void
+}
+
+/**
+ * Wires a socket to its handlers with the checks every connection gets: binary frames only,
+ * a rate limit, and bad input closing just this connection with its named code.
+ */
+export function acceptSocket(ctx: RelayContext, conn: Connection, handlers: SocketHandlers): void {
+  const { ws } = conn
+  const { limits, metrics, log } = ctx
+  const limiter = new RateLimiter(limits.maxMessagesPerSecond, limits.maxBytesPerSecond, limits.maxFrameBytes)
+  ws.on('error', (err) => log.warn('socket error', { conn: conn.id, error: err.message }))
+  ws.on('close', (code) => {
+    conn.closed = true
+    if (code === CloseCode.MessageTooBig) metrics.inc('tandem_rejected_frames_total', '', { reason: 'too_big' })
+    handlers.closed()
+  })
+  ws.on('message', (data: Buffer, isBinary: boolean) => {
+    if (conn.closed) return
+    if (!isBinary) return reject(ctx, conn, 'text', CloseCode.UnsupportedData, 'text frames are not supported')
+    if (!limiter.take(data.length)) return reject(ctx, conn, 'rate', CloseCode.RateLimited, 'too many messages')
+    metrics.inc('tandem_bytes_in_total', 'Bytes received in frames', {}, data.length)
+    dispatchGuarded(ctx, conn, handlers.frame, data)
+  })
+}
+
+function reject(ctx: RelayContext, conn: Connection, reason: string, code: number, message: string): void {
+  ctx.metrics.inc('tandem_rejected_frames_total', 'Frames refused, by reason', { reason })
+  conn.close(code, message)
+}
+
+/** Runs `handle(frame)`; bad input closes this connection with its named code, nothing else. */
+export function dispatchGuarded(
+  ctx: RelayContext,
+  conn: Connection,
+  handle: (frame: Uint8Array) => void,
+  frame: Uint8Array,
+): void {
+  try {
+    handle(frame)
+  } catch (err) {
+    if (err instanceof ProtocolError) reject(ctx, conn, `code_${err.closeCode}`, err.closeCode, err.message)
+    else {
+      ctx.log.error('unexpected error handling a message', { conn: conn.id, error: String(err) })
+      reject(ctx, conn, 'internal', CloseCode.InternalError, 'internal error')
+    }
+  }
+}
