@@ -58,7 +58,13 @@ export class Room {
   }
 
   /** Queues `update` for commit; `origin` does not get it echoed back. */
-  write(update: Uint8Array, frame: Uint8Array | null, origin: Peer | null, onCommitted?: () => void): void {
+  write(
+    update: Uint8Array,
+    frame: Uint8Array | null,
+    origin: Peer | null,
+    onCommitted?: () => void,
+    onFailed?: (err: unknown) => void,
+  ): void {
     this.pendingWrites++
     this.ctx.committer.enqueue({
       doc: this.name,
@@ -68,11 +74,12 @@ export class Room {
         this.committed(update, frame ?? encodeUpdate(update), origin)
         onCommitted?.()
       },
-      failed: () => {
+      failed: (err) => {
         this.pendingWrites--
         // Not committed, so never broadcast or acknowledged. The writer still has the change
         // and sends it again in the state-vector exchange after it reconnects.
         origin?.close(CloseCode.StorageUnavailable, 'storage unavailable')
+        onFailed?.(err)
       },
     })
   }

@@ -110,7 +110,9 @@ export class TandemSession {
     this.timer = null
     const left = access.expiresAt - Date.now()
     if (Number.isFinite(left)) {
-      this.timer = setTimeout(() => this.expiring(access.expiresAt), Math.max(0, left - REFRESH_LEAD_MS))
+      // Ask for a new token ahead of expiry: 30 s before, or halfway for short-lived tokens.
+      const lead = Math.min(REFRESH_LEAD_MS, left / 2)
+      this.timer = setTimeout(() => this.expiring(access.expiresAt), Math.max(0, left - lead))
     }
     this.reply({ type: T.Welcome, version: TANDEM_VERSION, heartbeatMs: this.heartbeatMs, serverTime: Date.now() })
   }

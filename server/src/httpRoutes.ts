@@ -1,10 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { parseDuration } from './auth/parseDuration.ts'
 import { signToken } from './auth/signToken.ts'
+import { DOCS_PREFIX } from './docsRest.ts'
 import type { Metrics } from './Metrics.ts'
 import { serveStatic } from './serveStatic.ts'
 
 export interface HttpRouteOptions {
+  /** Handles /v1/docs/...; errors become 500s. */
+  docs: (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void>
   metrics: Metrics
   isClosing: () => boolean
   staticDir?: string
@@ -25,6 +28,13 @@ export function httpRoutes(options: HttpRouteOptions) {
     if (url.pathname === '/metrics') {
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
       return void res.end(options.metrics.render())
+    }
+    if (url.pathname.startsWith(DOCS_PREFIX)) {
+      options.docs(req, res, url.pathname).catch((err) => {
+        if (!res.headersSent) json(res, 500, { error: String(err) })
+        else res.destroy()
+      })
+      return
     }
     if (url.pathname === '/dev/token' && options.devSecret) return devToken(options.devSecret, url, res)
     if (options.staticDir && serveStatic(options.staticDir, req, res)) return

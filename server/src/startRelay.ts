@@ -6,6 +6,7 @@ import { WebSocketServer } from 'ws'
 import { createTokenVerifier } from './auth/TokenVerifier.ts'
 import { Compactor } from './Compactor.ts'
 import type { Connection } from './Connection.ts'
+import { docsRest } from './docsRest.ts'
 import { GroupCommitter } from './GroupCommitter.ts'
 import { httpRoutes } from './httpRoutes.ts'
 import { isLoopback } from './isLoopback.ts'
@@ -79,7 +80,10 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   metrics.gauge('tandem_connections', 'Open WebSocket connections', () => conns.size)
   metrics.gauge('tandem_documents_loaded', 'Documents held in memory', () => registry.size)
 
-  const http = createServer(httpRoutes({ metrics, isClosing: () => closing, staticDir: options.staticDir, devSecret }))
+  const docs = docsRest(ctx, registry)
+  const http = createServer(
+    httpRoutes({ metrics, isClosing: () => closing, staticDir: options.staticDir, devSecret, docs }),
+  )
   const heartbeatMs = options.heartbeatMs ?? 30_000
   const wss = new WebSocketServer({
     noServer: true,

@@ -39,6 +39,11 @@ export class CrossTab {
     doc.on('update', this.onUpdate)
     awareness.on('update', this.onAwareness)
     this.post({ t: 'hello', stateVector: Y.encodeStateVector(doc) })
+    // Announce this tab's presence too: a hello is answered with the others' presence only, and
+    // the awareness renewal that would carry ours comes 15 s later.
+    if (awareness.getLocalState() !== null) {
+      this.post({ t: 'awareness', update: awarenessProtocol.encodeAwarenessUpdate(awareness, [doc.clientID]) })
+    }
   }
 
   private post(message: TabMessage): void {

@@ -100,7 +100,10 @@ export class DocSync implements ChannelHandler {
       this.maybeCheckIn()
       this.events.changed()
     } else if (m.type === T.CheckInResult) this.checkInResult(m.match)
-    else if (m.type === T.Error) {
+    else if (m.type === T.Refused) {
+      // The document is unchanged on the server; the change stays pending, never "saved".
+      this.events.error(new Error(`server refused a change to '${this.name}': ${m.reason}`))
+    } else if (m.type === T.Error) {
       this.events.error(new Error(`server closed '${this.name}': ${closeCodeName(m.code)} (${m.reason})`))
       this.transport.close(this.channel)
     }

@@ -29,6 +29,11 @@ export interface TransportOptions {
   deadAfterMs?: number
   backoff?: { baseMs?: number; capMs?: number; random?: () => number }
   onError?: (error: Error) => void
+  /**
+   * Returns a token for the server (sent in the first frame, never in the URL). Called on
+   * every connect and when the server says the current one expires soon.
+   */
+  getToken?: () => string | Promise<string>
 }
 
 /**
@@ -113,7 +118,7 @@ export class Transport {
     this.ws = ws
     ws.onopen = () => {
       this.lastHeard = Date.now()
-      ws.send(encodeTandemMessage({ type: T.Hello, version: 1, token: '' }))
+      void this.hello(ws)
     }
     ws.onmessage = (event) => {
       if (this.ws !== ws) return
@@ -127,14 +132,35 @@ export class Transport {
       }
       this.route(message)
     }
-    ws.onclose = () => {
-      if (this.ws === ws) this.drop(true)
+    ws.onclose = (event: CloseEvent) => {
+      if (this.ws !== ws) return
+      if (event.code >= 4000) this.options.onError?.(new Error(`server closed the connection: ${event.code} ${event.reason}`))
+      this.drop(true)
     }
     ws.onerror = () => {}
   }
 
+  /** Sends Hello with a fresh token; a token that cannot be had counts as a failed attempt. */
+  private async hello(ws: WebSocket): Promise<void> {
+    let token = ''
+    try {
+      token = (await this.options.getToken?.()) ?? ''
+    } catch (err) {
+      this.options.onError?.(new Error(`getToken failed: ${(err as Error).message}`))
+      if (this.ws === ws) this.drop(true)
+      return
+    }
+    if (this.ws === ws && ws.readyState === 1) ws.send(encodeTandemMessage({ type: T.Hello, version: 1, token }))
+  }
+
   private route(m: TandemMessage): void {
+    if (m.type === T.TokenExpiring) {
+      if (this.ws) void this.hello(this.ws)
+      return
+    }
     if (m.type === T.Welcome) {
+      // A Welcome after a token refresh on a live socket: nothing to resubscribe.
+      if (this.state.value === 'connected') return
       this.attempts = 0
       this.state.set('connected')
       for (const [channel, { doc, handler }] of this.channels) {

@@ -19,6 +19,8 @@ export interface TandemOptions {
   WebSocket?: typeof WebSocket
   /** Background failures (storage, sync); they also show in each document's status. */
   onError?: (error: Error) => void
+  /** Token for the server, fetched on every connect and before the current one expires. */
+  getToken?: () => string | Promise<string>
   /** Tuning for tests; the defaults suit production. */
   transport?: Pick<TransportOptions, 'pingMs' | 'deadAfterMs' | 'backoff'>
 }
@@ -50,6 +52,7 @@ export function createTandem(options: TandemOptions): Tandem {
     url: options.url,
     WebSocket: options.WebSocket,
     onError: options.onError,
+    getToken: options.getToken,
     ...options.transport,
   })
   const docs = new Map<string, DocHandle>()

@@ -1,5 +1,5 @@
 export { type ConnectionState, createTandem, type Tandem, type TandemOptions } from './createTandem.ts'
-export { DocHandle, type DocStatus, type SyncState, type User } from './DocHandle.ts'
+export { DocHandle, type DocStatus, type Progress, type SyncState, type User } from './DocHandle.ts'
 export type { CheckInReport } from './DocSync.ts'
 export { IndexedDbStore, type IndexedDbStoreOptions } from './IndexedDbStore.ts'
 export { type LocalStore, MemoryStore, type StoredUpdates, type StoreKey } from './LocalStore.ts'

@@ -50,15 +50,17 @@ export function parseJsonValue(
       return out
     }
     if (!isPlainObject(value)) throw new RecordsError(code, `${path} is not JSON (${describe(value)})`)
-    const out: { [key: string]: JsonValue } = {}
-    for (const key of Object.keys(value)) {
-      // Assigning "__proto__" would set the prototype instead of a property.
-      if (key === '__proto__') throw new RecordsError(code, `${path} has a "__proto__" key`)
-      out[key] = visit(value[key], `${path}.${key}`, depth + 1)
-    }
-    return out
+    // fromEntries defines properties, so a "__proto__" key (valid JSON) stays an ordinary key
+    // instead of replacing the prototype as plain assignment would.
+    return Object.fromEntries(Object.keys(value).map((key) => [key, visit(value[key], `${path}.${key}`, depth + 1)]))
   }
-  return visit(input, where, 0)
+  try {
+    return visit(input, where, 0)
+  } catch (err) {
+    if (err instanceof RecordsError) throw err
+    // A throwing getter or Proxy trap in the input: still bad input, not a bug.
+    throw new RecordsError(code, `${where} could not be read as JSON`, { cause: err })
+  }
 }
 
 function describe(value: unknown): string {

@@ -16,3 +16,15 @@ export function jsonEqual(a: JsonValue, b: JsonValue): boolean {
   if (a === b) return true
   return canonicalJson(a) === canonicalJson(b)
 }
+
+/**
+ * An arbitrary but fixed total order on JSON values (by canonical text). It has no meaning to
+ * apps; it only exists so that two writes with identical stamps, which honest replicas never
+ * produce, still merge to the same winner on every replica.
+ */
+export function compareJson(a: JsonValue, b: JsonValue): number {
+  if (a === b) return 0
+  const ca = canonicalJson(a)
+  const cb = canonicalJson(b)
+  return ca === cb ? 0 : ca < cb ? -1 : 1
+}

@@ -24,7 +24,8 @@ export function encodeStamp(stamp: HlcStamp): string {
 /** Inverse of {@link encodeStamp}; throws {@link RecordsError} `invalid-stamp` on anything else. */
 export function decodeStamp(text: unknown): HlcStamp {
   const match = typeof text === 'string' ? STRING_FORM.exec(text) : null
-  if (!match) throw new RecordsError('invalid-stamp', `not an encoded stamp: ${JSON.stringify(String(text)).slice(0, 80)}`)
+  if (!match)
+    throw new RecordsError('invalid-stamp', `not an encoded stamp: ${JSON.stringify(String(text)).slice(0, 80)}`)
   const wall = Number.parseInt(match[1]!, 36)
   const counter = Number.parseInt(match[2]!, 36)
   if (counter > MAX_COUNTER) throw new RecordsError('invalid-stamp', `stamp counter ${counter} exceeds ${MAX_COUNTER}`)

@@ -1,4 +1,4 @@
-import { canonicalJson } from './canonicalJson.ts'
+import { compareJson, jsonEqual } from './canonicalJson.ts'
 import { compareStamps, type HlcStamp } from './HlcStamp.ts'
 import type { JsonValue } from './JsonValue.ts'
 import { type FieldValue, getField, type LwwRecord } from './LwwRecord.ts'
@@ -31,10 +31,7 @@ export interface MergeResult {
  */
 export function compareFieldValues(a: FieldValue, b: FieldValue): number {
   const byStamp = compareStamps(a.stamp, b.stamp)
-  if (byStamp !== 0) return byStamp
-  const ca = canonicalJson(a.value)
-  const cb = canonicalJson(b.value)
-  return ca === cb ? 0 : ca < cb ? -1 : 1
+  return byStamp !== 0 ? byStamp : compareJson(a.value, b.value)
 }
 
 function maxStamp(a: HlcStamp | undefined, b: HlcStamp | undefined): HlcStamp | undefined {
@@ -79,7 +76,7 @@ export function mergeRecords(a: LwwRecord, b: LwwRecord): MergeResult {
     }
     if (deleted && compareStamps(winner.stamp, deleted) <= 0) continue
     fields[name] = winner
-    if (loser && loser.stamp.node !== winner.stamp.node && canonicalJson(loser.value) !== canonicalJson(winner.value)) {
+    if (loser && loser.stamp.node !== winner.stamp.node && !jsonEqual(loser.value, winner.value)) {
       conflicts.push({ recordId: a.id, field: name, winner: side(winner), loser: side(loser) })
     }
   }

@@ -1,0 +1,71 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { assertValidUpdate, type ProtocolError } from '@tandem/protocol'
+import { Access } from './auth/Access.ts'
+import { AuthError } from './auth/TokenVerifier.ts'
+import { validDocName } from './parseDocName.ts'
+import type { RelayContext } from './RelayContext.ts'
+import type { RoomRegistry } from './RoomRegistry.ts'
+
+export const DOCS_PREFIX = '/v1/docs/'
+
+function send(res: ServerResponse, status: number, body: string | Uint8Array, type = 'application/json'): void {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' })
+  res.end(body)
+}
+const error = (res: ServerResponse, status: number, message: string) =>
+  send(res, status, JSON.stringify({ error: message }))
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | null> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length
+    if (size > limit) return null
+    chunks.push(chunk)
+  }
+  return new Uint8Array(Buffer.concat(chunks))
+}
+
+/**
+ * Documents over plain HTTP, for scripts and servers that hold no socket: GET returns the
+ * whole state as a Yjs update, POST applies one. The token travels as a Bearer header and
+ * is checked exactly as on a WebSocket; a POST answers only once the update is committed.
+ */
+export function docsRest(ctx: RelayContext, rooms: RoomRegistry) {
+  return async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
+    let name: string
+    try {
+      name = decodeURIComponent(path.slice(DOCS_PREFIX.length))
+    } catch {
+      return error(res, 400, 'bad document name')
+    }
+    if (!validDocName(name, ctx.limits.maxDocNameLength)) return error(res, 400, 'bad document name')
+    let access: Access
+    try {
+      const header = req.headers.authorization ?? ''
+      const token = header.startsWith('Bearer ') ? header.slice(7) : null
+      access = ctx.verifyToken ? Access.of(await ctx.verifyToken(token)) : Access.open()
+    } catch (err) {
+      const reason = err instanceof AuthError ? err.reason : 'invalid'
+      ctx.metrics.inc('tandem_auth_failures_total', 'Rejected tokens', { reason, path: 'rest' })
+      return error(res, 401, err instanceof Error ? err.message : 'unauthorized')
+    }
+    if (!access.canReadDoc(name)) return error(res, 403, `token does not open '${name}'`)
+    const room = rooms.get(name)
+    if (req.method === 'GET') {
+      const state = await room.getState()
+      return send(res, 200, state.update(), 'application/octet-stream')
+    }
+    if (req.method !== 'POST') return error(res, 405, 'GET or POST')
+    if (!access.canWriteDoc(name)) return error(res, 403, 'read-only access')
+    const body = await readBody(req, ctx.limits.maxFrameBytes)
+    if (!body) return error(res, 413, 'update too large')
+    try {
+      assertValidUpdate(body)
+    } catch (err) {
+      return error(res, 422, (err as ProtocolError).message)
+    }
+    await new Promise<void>((resolve, reject) => room.write(body, null, null, resolve, reject))
+    send(res, 200, JSON.stringify({ ok: true }))
+  }
+}
