@@ -1,4 +1,4 @@
-import type { AwarenessEntry } from '@tandem/protocol'
+import { type AwarenessEntry, CloseCode, ProtocolError } from '@tandem/protocol'
 
 interface Presence {
   clock: number
@@ -25,7 +25,10 @@ export class RoomAwareness {
   private tombstones = 0
   private live = 0
 
-  /** Applies what `owner` may change and returns those entries, to be forwarded. */
+  /**
+   * Applies what `owner` may change and returns those entries, to be forwarded. Throws
+   * ProtocolError (LimitExceeded) when `owner` would own more than `maxOwned` clients.
+   */
   apply(owner: object, entries: readonly AwarenessEntry[], ownedIds: Set<number>, maxOwned: number): AwarenessEntry[] {
     const accepted: AwarenessEntry[] = []
     for (const e of entries) {
@@ -35,7 +38,10 @@ export class RoomAwareness {
       if (current) {
         const newer = e.clock > current.clock || (e.clock === current.clock && removal && current.state !== null)
         if (!newer) continue
-      } else if (removal || ownedIds.size >= maxOwned) continue
+      } else if (removal) continue
+      else if (ownedIds.size >= maxOwned) {
+        throw new ProtocolError(`more than ${maxOwned} presence clients on one connection`, CloseCode.LimitExceeded)
+      }
       this.set(e.clientID, { clock: e.clock, state: removal ? null : e.state, owner: removal ? null : owner })
       if (removal) ownedIds.delete(e.clientID)
       else ownedIds.add(e.clientID)

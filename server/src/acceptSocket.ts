@@ -16,10 +16,14 @@ export function acceptSocket(ctx: RelayContext, conn: Connection, handlers: Sock
   const { ws } = conn
   const { limits, metrics, log } = ctx
   const limiter = new RateLimiter(limits.maxMessagesPerSecond, limits.maxBytesPerSecond, limits.maxFrameBytes)
-  ws.on('error', (err) => log.warn('socket error', { conn: conn.id, error: err.message }))
-  ws.on('close', (code) => {
+  ws.on('error', (err: Error & { code?: string }) => {
+    // ws closes the socket itself (1009) for a frame over maxPayload, and reports it here.
+    if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+      metrics.inc('tandem_rejected_frames_total', 'Frames refused, by reason', { reason: 'too_big' })
+    } else log.warn('socket error', { conn: conn.id, error: err.message })
+  })
+  ws.on('close', () => {
     conn.closed = true
-    if (code === CloseCode.MessageTooBig) metrics.inc('tandem_rejected_frames_total', '', { reason: 'too_big' })
     handlers.closed()
   })
   ws.on('message', (data: Buffer, isBinary: boolean) => {

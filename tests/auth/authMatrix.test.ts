@@ -20,7 +20,11 @@ beforeAll(async () => {
 afterAll(() => rig.close())
 
 const badSignature = () =>
-  signToken(new TextEncoder().encode('another-secret-0123456789'), { sub: 'x', docs: ['*'], collections: [], scope: 'write' }, 60_000)
+  signToken(
+    new TextEncoder().encode('another-secret-0123456789'),
+    { sub: 'x', docs: ['*'], collections: [], scope: 'write' },
+    60_000,
+  )
 
 describe('auth matrix', () => {
   const cases: [string, () => Promise<string | null>, number, number][] = [

@@ -1,8 +1,8 @@
 import {
   decodeTandemMessage,
   encodeTandemMessage,
-  TANDEM_SUBPROTOCOL,
   TandemMessageType as T,
+  TANDEM_SUBPROTOCOL,
   type TandemMessage,
 } from '@tandem/protocol'
 import { createLogger, type Relay, type RelayOptions, signToken, startRelay } from '@tandem/server'
@@ -16,18 +16,31 @@ export const SECRET = new TextEncoder().encode('test-secret-0123456789abcdef')
 export interface AuthRig {
   relay: Relay
   http: string
-  token(claims: { docs?: string[]; collections?: string[]; scope?: 'read' | 'write'; sub?: string }, ttlMs?: number): Promise<string>
+  token(
+    claims: { docs?: string[]; collections?: string[]; scope?: 'read' | 'write'; sub?: string },
+    ttlMs?: number,
+  ): Promise<string>
   close(): Promise<void>
 }
 
 export async function startAuthRelay(options: Partial<RelayOptions> = {}): Promise<AuthRig> {
   const dir = await makeTempDir('auth')
-  const relay = await startRelay({ port: 0, dataDir: dir, logger: createLogger('silent'), auth: { secret: SECRET }, ...options })
+  const relay = await startRelay({
+    port: 0,
+    dataDir: dir,
+    logger: createLogger('silent'),
+    auth: { secret: SECRET },
+    ...options,
+  })
   return {
     relay,
     http: relay.url.replace(/^ws:/, 'http:'),
     token: (c, ttlMs = 60_000) =>
-      signToken(SECRET, { sub: c.sub ?? 'u', docs: c.docs ?? [], collections: c.collections ?? [], scope: c.scope ?? 'write' }, ttlMs),
+      signToken(
+        SECRET,
+        { sub: c.sub ?? 'u', docs: c.docs ?? [], collections: c.collections ?? [], scope: c.scope ?? 'write' },
+        ttlMs,
+      ),
     async close() {
       await relay.close()
       await removeDir(dir)
@@ -78,7 +91,9 @@ export function textUpdate(text: string, clientID = 4242): Uint8Array {
 
 /** The document's text as the REST API returns it. */
 export async function restText(rig: AuthRig, doc: string, token: string): Promise<string> {
-  const res = await fetch(`${rig.http}/v1/docs/${encodeURIComponent(doc)}`, { headers: { authorization: `Bearer ${token}` } })
+  const res = await fetch(`${rig.http}/v1/docs/${encodeURIComponent(doc)}`, {
+    headers: { authorization: `Bearer ${token}` },
+  })
   const d = new Y.Doc()
   Y.applyUpdate(d, new Uint8Array(await res.arrayBuffer()))
   return d.getText('t').toString()

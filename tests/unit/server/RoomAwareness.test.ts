@@ -38,17 +38,11 @@ describe('RoomAwareness', () => {
     expect(aw.entries()).toEqual([])
   })
 
-  it('caps the clients one connection may announce', () => {
+  it('refuses a connection announcing more clients than allowed', () => {
     const aw = new RoomAwareness()
-    const owned = new Set<number>()
-    const accepted = aw.apply(
-      {},
-      [1, 2, 3, 4, 5].map((id) => entry(id, 0, {})),
-      owned,
-      3,
-    )
-    expect(accepted.map((e) => e.clientID)).toEqual([1, 2, 3])
-    expect(aw.size).toBe(3)
+    const many = [1, 2, 3, 4, 5].map((id) => entry(id, 0, {}))
+    expect(() => aw.apply({}, many, new Set(), 3)).toThrow(/more than 3/)
+    expect(aw.apply({}, [entry(9, 0, {})], new Set(), 3)).toHaveLength(1)
   })
 
   it('bounds tombstones under client id churn', () => {
