@@ -30,9 +30,6 @@ async function serve(options: CliOptions): Promise<void> {
   if (secret || publicKeyPem) options.auth = { secret, publicKeyPem, publicKeyAlgorithm: options.publicKeyAlgorithm }
   const logger = createLogger(options.logLevel)
   const relay = await startRelay({ ...options, logger })
-  process.stdout.write(`tandem-server listening on ${relay.url}\n`)
-  logger.info('listening', { url: relay.url, data: options.dataDir, auth: Boolean(options.auth) })
-
   let stopping = false
   const stop = (signal: string) => {
     if (stopping) return
@@ -50,8 +47,11 @@ async function serve(options: CliOptions): Promise<void> {
       },
     )
   }
+  // Handlers first: whoever reads the line below may signal at once.
   process.on('SIGTERM', () => stop('SIGTERM'))
   process.on('SIGINT', () => stop('SIGINT'))
+  process.stdout.write(`tandem-server listening on ${relay.url}\n`)
+  logger.info('listening', { url: relay.url, data: options.dataDir, auth: Boolean(options.auth) })
 }
 
 async function main(argv: string[]): Promise<void> {

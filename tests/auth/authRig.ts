@@ -82,11 +82,12 @@ export async function stockOutcome(url: string, ms = 500): Promise<number | 'ope
   return result
 }
 
-export function textUpdate(text: string, clientID = 4242): Uint8Array {
+export function textUpdate(text: string, clientID = 4242): Uint8Array<ArrayBuffer> {
   const d = new Y.Doc()
   d.clientID = clientID
   d.getText('t').insert(0, text)
-  return Y.encodeStateAsUpdate(d)
+  // A copy typed as ArrayBuffer-backed, which fetch bodies require.
+  return new Uint8Array(Y.encodeStateAsUpdate(d))
 }
 
 /** The document's text as the REST API returns it. */

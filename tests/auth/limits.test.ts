@@ -41,14 +41,14 @@ describe('limits: each has a named close code or HTTP status, and a metric', () 
     await waitUntil('the metric', () => rejected(r, 'too_big') === 1)
   })
 
-  it('messages per second: 4429', async () => {
+  it('messages per second: RateLimited (4529, a code stock clients retry)', async () => {
     const r = await relay({ maxMessagesPerSecond: 20 })
     const frames = Array.from({ length: 500 }, (_, i) => encodeUpdate(textUpdate(`${i}`, 1000 + i)))
     expect(await closeCodeAfter(r, 'd', frames)).toBe(CloseCode.RateLimited)
     expect(rejected(r, 'rate')).toBe(1)
   })
 
-  it('bytes per second: 4429', async () => {
+  it('bytes per second: RateLimited', async () => {
     const r = await relay({ maxBytesPerSecond: 2048, maxFrameBytes: 4096 })
     const big = encodeUpdate(textUpdate('x'.repeat(3000)))
     expect(await closeCodeAfter(r, 'd', [big, big, big, big])).toBe(CloseCode.RateLimited)

@@ -34,7 +34,7 @@ describe('@tandem/client with a server that crashes or freezes', () => {
     expect(acked).toBeLessThan(h.progress().last)
     // Each local change is one push of one number, so change n holds the value n.
     const second = await spawnServer({ dataDir: dir, port: first.port })
-    cleanups.push(() => second.kill9())
+    cleanups.push(async () => void (await second.kill9()))
     const fresh = connectClient(second.url, 'crash')
     cleanups.push(() => fresh.destroy())
     await fresh.synced

@@ -6,13 +6,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 class RefusingSocket {
   static attempts: number[] = []
   onopen: (() => void) | null = null
-  onclose: (() => void) | null = null
+  onclose: ((event: { code: number }) => void) | null = null
   onmessage: (() => void) | null = null
   onerror: (() => void) | null = null
   binaryType = 'arraybuffer'
   constructor() {
     RefusingSocket.attempts.push(Date.now())
-    setTimeout(() => this.onclose?.(), 0)
+    setTimeout(() => this.onclose?.({ code: 1006 }), 0)
   }
   send(): void {}
   close(): void {}

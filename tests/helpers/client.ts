@@ -28,6 +28,9 @@ export interface StockClientOptions {
 // ws implements the browser WebSocket API closely enough for y-websocket; only the types differ.
 const NodeWebSocket = WebSocket as unknown as typeof globalThis.WebSocket
 
+// every provider adds a process 'exit' listener (to clear its presence); tests hold dozens at once
+process.setMaxListeners(Math.max(process.getMaxListeners(), 200))
+
 export function connectClient(serverUrl: string, docName: string, options: StockClientOptions = {}): StockClient {
   const doc = options.doc ?? new Y.Doc()
   const provider = new WebsocketProvider(serverUrl, docName, doc, {
@@ -95,8 +98,4 @@ export function docFingerprint(doc: Y.Doc, names: { text?: string[]; map?: strin
 
 function sortKeys(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-}
-
-export function destroyAll(clients: Iterable<StockClient>): void {
-  for (const c of clients) c.destroy()
 }

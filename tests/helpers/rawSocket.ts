@@ -39,7 +39,11 @@ export async function openRaw(url: string): Promise<RawSocket> {
 }
 
 /** Sends `frame` and waits for the server to close the connection; returns the close code. */
-export async function sendAndAwaitClose(raw: RawSocket, frame: Uint8Array | string, timeoutMs = 5_000): Promise<number> {
+export async function sendAndAwaitClose(
+  raw: RawSocket,
+  frame: Uint8Array | string,
+  timeoutMs = 5_000,
+): Promise<number> {
   raw.ws.send(frame)
   try {
     const { code } = await withTimeout('server to close the hostile connection', raw.closed, timeoutMs)

@@ -9,7 +9,9 @@ import { withTimeout } from './wait.ts'
  */
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
-const cli = fileURLToPath(new URL('../../server/bin/tandem-server.mjs', import.meta.url))
+// overridable to run the same tests against another build (e.g. a deliberately broken copy)
+const cli =
+  process.env.TANDEM_TEST_SERVER_CLI ?? fileURLToPath(new URL('../../server/bin/tandem-server.mjs', import.meta.url))
 
 export interface ServerOptions {
   dataDir: string
@@ -27,8 +29,10 @@ export interface ServerProcess {
   child: ChildProcess
   port: number
   url: string
-  /** Everything the process wrote to stderr, for failure messages. */
+  /** The tail of what the process wrote to stderr, for failure messages. */
   stderr(): string
+  /** How many stderr lines so far contained `text` (the relay logs one JSON object per line). */
+  logCount(text: string): number
   alive(): boolean
   exited: Promise<ExitInfo>
   /** A crash: SIGKILL, resolved once the process is gone. */
@@ -46,10 +50,15 @@ export async function spawnServer(options: ServerOptions): Promise<ServerProcess
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
   live.add(child)
   let stderr = ''
+  let partialLine = ''
+  // warnings and errors only, so a chatty server cannot grow the test's memory much
+  const notable: string[] = []
   child.stderr?.setEncoding('utf8')
   child.stderr?.on('data', (chunk: string) => {
-    // keep the tail only: a chatty server must not grow the test's memory
     stderr = (stderr + chunk).slice(-20_000)
+    const lines = (partialLine + chunk).split('\n')
+    partialLine = lines.pop() ?? ''
+    for (const line of lines) if (!line.includes('"level":"info"') && notable.length < 100_000) notable.push(line)
   })
   const exited = new Promise<ExitInfo>((resolve) => {
     child.once('exit', (code, signal) => {
@@ -84,6 +93,7 @@ export async function spawnServer(options: ServerOptions): Promise<ServerProcess
     port,
     url,
     stderr: () => stderr,
+    logCount: (text) => notable.filter((line) => line.includes(text)).length,
     alive,
     exited,
     async kill9() {

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, expect, it } from 'vitest'
+import { afterEach, beforeEach, it } from 'vitest'
 import { dropConnection, type StockClient, syncedClient } from '../helpers/client.ts'
 import { startTestRelay, type TestRelay } from '../helpers/relay.ts'
 import { waitUntil } from '../helpers/wait.ts'
@@ -63,7 +63,8 @@ it('removes the presence of a client whose connection dropped, for everyone else
   // well under the 30 s a stock client waits before timing a silent peer out itself
   await waitUntil(
     'alice is gone for b and c',
-    () => !b.provider.awareness.getStates().has(a.doc.clientID) && !c.provider.awareness.getStates().has(a.doc.clientID),
+    () =>
+      !b.provider.awareness.getStates().has(a.doc.clientID) && !c.provider.awareness.getStates().has(a.doc.clientID),
     { timeoutMs: 5_000 },
   )
   // the others are still present for each other

@@ -1,7 +1,10 @@
+import { join } from 'node:path'
+import { SqliteStorage } from '@tandem/server'
 import { afterEach, expect, it } from 'vitest'
 import { connectClient, docFingerprint, type StockClient, syncedClient } from '../helpers/client.ts'
 import { startTestRelay } from '../helpers/relay.ts'
 import { killAllServers, spawnServer } from '../helpers/serverProcess.ts'
+import { SlowLoadStorage } from '../helpers/slowStorage.ts'
 import { makeTempDir, removeDir } from '../helpers/tempDir.ts'
 import { waitUntil } from '../helpers/wait.ts'
 
@@ -67,15 +70,24 @@ it('serves the full document in the first sync after SIGTERM and restart (CLI)',
   await second.terminate()
 })
 
-it('serves the full document in the first sync after an in-process close and restart', async () => {
-  const relay = await startTestRelay()
-  const expected = await writeDocument(relay.url, 'inproc-doc', 1000)
-  const restarted = await relay.restart()
+it('waits for a slow storage load, loading once, before the first sync (in-process)', async () => {
+  const dir = await makeTempDir('slow-load')
+  dirs.push(dir)
+  const file = join(dir, 'docs.sqlite')
+  const first = await startTestRelay({ storage: new SqliteStorage({ file }) }, dir)
+  const expected = await writeDocument(first.url, 'inproc-doc', 1000)
+  await first.relay.close()
+
+  // 300 ms per load: a relay that answers before loading serves an empty document
+  const slow = new SlowLoadStorage(new SqliteStorage({ file }), 300)
+  const second = await startTestRelay({ storage: slow }, dir)
   try {
-    const seen = await firstSyncStates(restarted.url, 'inproc-doc', 3)
-    expect(seen).toEqual([expected, expected, expected])
+    const seen = await firstSyncStates(second.url, 'inproc-doc', 4)
+    expect(seen).toEqual([expected, expected, expected, expected])
+    // four clients joined during one load: it happened once
+    expect(slow.loads.get('inproc-doc')).toBe(1)
   } finally {
     for (const c of clients.splice(0)) c.destroy()
-    await restarted.stop()
+    await second.relay.close()
   }
 })

@@ -1,6 +1,6 @@
-import * as Y from 'yjs'
 import { afterEach, beforeEach, expect, it } from 'vitest'
-import { type StockClient, docFingerprint, syncedClient } from '../helpers/client.ts'
+import * as Y from 'yjs'
+import { docFingerprint, type StockClient, syncedClient } from '../helpers/client.ts'
 import { startTestRelay, type TestRelay } from '../helpers/relay.ts'
 import { waitUntil } from '../helpers/wait.ts'
 
@@ -33,10 +33,10 @@ it('relays Y.Text and Y.Map edits between two clients', async () => {
   const a = await client('converge')
   const b = await client('converge')
   a.doc.getText('text').insert(0, 'hello')
-  await waitUntil('b sees a\'s text', () => b.doc.getText('text').toString() === 'hello')
+  await waitUntil("b sees a's text", () => b.doc.getText('text').toString() === 'hello')
   b.doc.getText('text').insert(5, ' world')
   b.doc.getMap('map').set('color', 'blue')
-  await waitUntil('a sees b\'s edits', () => a.doc.getMap('map').get('color') === 'blue')
+  await waitUntil("a sees b's edits", () => a.doc.getMap('map').get('color') === 'blue')
   expect(a.doc.getText('text').toString()).toBe('hello world')
   expect(same(a, b)).toBe(true)
 })
@@ -63,7 +63,7 @@ it('gives a client that joins later everything written before', async () => {
   const b = await client('late')
   a.doc.getText('text').insert(0, 'written before')
   a.doc.getMap('map').set('n', 1)
-  await waitUntil('b sees a\'s edits', () => b.doc.getMap('map').get('n') === 1)
+  await waitUntil("b sees a's edits", () => b.doc.getMap('map').get('n') === 1)
   const c = await client('late')
   expect(docFingerprint(c.doc, shape)).toBe(docFingerprint(a.doc, shape))
 })

@@ -134,7 +134,8 @@ export class Transport {
     }
     ws.onclose = (event: CloseEvent) => {
       if (this.ws !== ws) return
-      if (event.code >= 4000) this.options.onError?.(new Error(`server closed the connection: ${event.code} ${event.reason}`))
+      if ((event?.code ?? 0) >= 4000)
+        this.options.onError?.(new Error(`server closed the connection: ${event.code} ${event.reason}`))
       this.drop(true)
     }
     ws.onerror = () => {}

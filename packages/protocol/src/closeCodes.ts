@@ -2,6 +2,10 @@
  * WebSocket close codes the relay uses. 1000-1015 are RFC 6455 codes; 4000-4999 are for
  * applications. A client (or operator reading logs) can tell from the code alone why a
  * connection was closed, without parsing the reason string.
+ *
+ * The 4400-4499 range mirrors HTTP 4xx: reconnecting cannot help, and stock y-websocket
+ * clients stop retrying. 4500-4599 mirrors 5xx and means "try again later": every client
+ * reconnects (with backoff). A code is put in one range or the other on that basis.
  */
 export const CloseCode = {
   Normal: 1000,
@@ -21,15 +25,15 @@ export const CloseCode = {
   Forbidden: 4403,
   /** The document name is invalid (too long, bad characters). */
   InvalidDocumentName: 4404,
-  /** The peer does not read what is sent to it, so its send buffer passed the limit. */
-  SlowReader: 4408,
+  /** The peer does not read what is sent to it, so its send buffer passed the limit. Transient. */
+  SlowReader: 4508,
   /** A sync message carried bytes that are not a valid Yjs update. */
   InvalidUpdate: 4422,
   /** A count or size limit was exceeded (documents per connection, presence size, connections per IP). */
   LimitExceeded: 4413,
-  /** Rate limit exceeded. */
-  RateLimited: 4429,
-  /** Storage failed to commit; nothing was acknowledged. Retry later. */
+  /** Rate limit exceeded. Transient: a client that slows down is welcome back. */
+  RateLimited: 4529,
+  /** Storage failed to commit; nothing was acknowledged. Transient. */
   StorageUnavailable: 4503,
 } as const
 

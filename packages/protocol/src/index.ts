@@ -1,3 +1,4 @@
+export { type AuthClaims, matchesAny, matchesPattern } from './authClaims.ts'
 export { encodePermissionDenied } from './authMessages.ts'
 export {
   type AwarenessEntry,
@@ -15,4 +16,3 @@ export { equalBytes, stateDigest, updateDigest } from './stateDigest.ts'
 export { encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './syncMessages.ts'
 export { decodeTandemMessage, encodeTandemMessage, type TandemMessage } from './tandemMessages.ts'
 export { assertValidStateVector, assertValidUpdate } from './validateUpdate.ts'
-export { type AuthClaims, matchesAny, matchesPattern } from './authClaims.ts'

@@ -1,0 +1,8 @@
+import type { StorageAdapter } from '../../server/src/storage/StorageAdapter.ts'
+
+/** What the cases of the acceptance suite get: the adapter under test, and a way to reopen it. */
+export interface StorageCaseContext {
+  storage(): StorageAdapter
+  /** Closes the current adapter and opens a new one on the same backing store. */
+  reopen(): Promise<StorageAdapter>
+}
