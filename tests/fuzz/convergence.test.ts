@@ -1,5 +1,7 @@
+import type { Tandem } from '@tandem/client'
 import { afterAll, expect, it } from 'vitest'
 import * as Y from 'yjs'
+import { tandemClient } from '../client/tandemClient.ts'
 import { connectClient, docFingerprint, type StockClient } from '../helpers/client.ts'
 import { chance, createRng, intIn, pick, type Rng, seedFromEnv, word } from '../helpers/prng.ts'
 import { killAllServers, type ServerProcess, spawnServer } from '../helpers/serverProcess.ts'
@@ -7,7 +9,8 @@ import { makeTempDir, removeDir } from '../helpers/tempDir.ts'
 import { sleep, waitUntil } from '../helpers/wait.ts'
 
 /**
- * Seeded convergence fuzz: stock clients on two documents make random Y.Text / Y.Map /
+ * Seeded convergence fuzz: stock y-websocket clients and Tandem clients (each Tandem client
+ * carries both documents over its one socket) make random Y.Text / Y.Map /
  * Y.Array edits, drop and resume their connections, and live through a kill -9 of the relay
  * mid-run (restarted on the same data dir and port, while they keep editing). At the end all
  * replicas and a fresh client agree, every id anyone pushed is there, and a second crash
@@ -21,23 +24,60 @@ const seed = seedFromEnv('FUZZ_SEED')
 console.log('fuzz seed', seed)
 
 const DOCS = ['fuzz-a', 'fuzz-b']
-const CLIENTS = 5
+/** Clients 0..STOCK-1 are stock y-websocket clients, the rest Tandem clients. */
+const CLIENTS = 6
+const STOCK = 3
 const STEPS = 3000
 const shape = { text: ['text'], map: ['map'], array: ['list', 'ids'] }
+
+/** What the fuzz needs of a client, stock or Tandem. */
+interface Peer {
+  doc: Y.Doc
+  connect(): void
+  disconnect(): void
+  synced(): boolean
+  destroy(): void
+}
 
 interface Replica {
   client: number
   docName: string
-  sc: StockClient
+  sc: Peer
   /** Ids this replica pushed to its 'ids' array; none may ever be lost. */
   pushed: string[]
+}
+
+function stockPeer(url: string, docName: string): Peer {
+  const c: StockClient = connectClient(url, docName)
+  return {
+    doc: c.doc,
+    connect: () => c.provider.connect(),
+    disconnect: () => c.provider.disconnect(),
+    synced: () => c.provider.synced,
+    destroy: () => c.destroy(),
+  }
+}
+
+/** One Tandem client, both documents on its one socket: going offline takes both offline. */
+function tandemPeers(url: string): Peer[] {
+  const t: Tandem = tandemClient(url)
+  return DOCS.map((name) => {
+    const h = t.doc(name)
+    return {
+      doc: h.doc,
+      connect: () => t.setOnline(true),
+      disconnect: () => t.setOnline(false),
+      synced: () => h.status.value.state === 'saved',
+      destroy: () => t.destroy(),
+    }
+  })
 }
 
 const replicas: Replica[] = []
 let dir = ''
 
 afterAll(async () => {
-  for (const r of replicas) r.sc.destroy()
+  for (const r of new Set(replicas.map((x) => x.sc.destroy))) r()
   killAllServers()
   if (dir) await removeDir(dir)
 })
@@ -61,8 +101,8 @@ function randomEdit(rng: Rng, r: Replica, step: number): void {
     const ids = Array.from({ length: intIn(rng, 1, 3) }, (_, i) => `${r.docName}/c${r.client}/${r.pushed.length + i}`)
     r.pushed.push(...ids)
     doc.transact(() => doc.getArray<string>('ids').push(ids))
-  } else if (roll < 95) r.sc.provider.disconnect()
-  else r.sc.provider.connect()
+  } else if (roll < 95) r.sc.disconnect()
+  else r.sc.connect()
 }
 
 const fingerprint = (doc: Y.Doc) =>
@@ -85,9 +125,10 @@ it('converges after random edits, disconnects and a kill -9 mid-run', async () =
   let server: ServerProcess = await spawnServer({ dataDir: dir })
   const { port } = server
   for (let client = 0; client < CLIENTS; client++) {
-    for (const docName of DOCS) replicas.push({ client, docName, sc: connectClient(server.url, docName), pushed: [] })
+    const peers = client < STOCK ? DOCS.map((d) => stockPeer(server.url, d)) : tandemPeers(server.url)
+    for (const [i, docName] of DOCS.entries()) replicas.push({ client, docName, sc: peers[i]!, pushed: [] })
   }
-  await waitUntil('all replicas synced', () => replicas.every((r) => r.sc.provider.synced), { timeoutMs: 15_000 })
+  await waitUntil('all replicas synced', () => replicas.every((r) => r.sc.synced()), { timeoutMs: 15_000 })
 
   const crashAt = intIn(rng, STEPS / 3, (2 * STEPS) / 3)
   let restarting: Promise<ServerProcess> | null = null
@@ -102,14 +143,14 @@ it('converges after random edits, disconnects and a kill -9 mid-run', async () =
   }
   if (restarting) server = await restarting
 
-  for (const r of replicas) r.sc.provider.connect()
+  for (const r of replicas) r.sc.connect()
   const converged = (docName: string) => {
     const prints = replicas.filter((r) => r.docName === docName).map((r) => fingerprint(r.sc.doc))
     return prints.every((p) => p === prints[0])
   }
   await waitUntil(
     'every replica reconnected and all replicas of each document agree',
-    () => replicas.every((r) => r.sc.provider.synced) && DOCS.every(converged),
+    () => replicas.every((r) => r.sc.synced()) && DOCS.every(converged),
     { timeoutMs: 30_000, intervalMs: 50 },
   )
 
@@ -127,7 +168,7 @@ it('converges after random edits, disconnects and a kill -9 mid-run', async () =
 
   // everything the replicas agree on went through the relay, so it was committed: a crash now loses none of it
   const expected = DOCS.map((d) => fingerprint(replicas.find((r) => r.docName === d)!.sc.doc))
-  for (const r of replicas) r.sc.provider.disconnect()
+  for (const r of replicas) r.sc.disconnect()
   await server.kill9()
   server = await spawnServer({ dataDir: dir, port })
   for (const [i, docName] of DOCS.entries()) expect(await freshFirstSync(server.url, docName)).toBe(expected[i])
