@@ -3,7 +3,9 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
-    exclude: ['tests/e2e/**', '**/node_modules/**'],
+    exclude: ['**/node_modules/**'],
+    // The e2e suite serves the built playground; build it once per run.
+    globalSetup: ['tests/e2e/buildPlayground.ts'],
     environment: 'node',
     pool: 'forks',
     // Integration tests start real servers and child processes; a 2-core machine runs two at once.

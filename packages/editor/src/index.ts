@@ -1,0 +1,6 @@
+export { type MountEditorOptions, type MountedEditor, mountEditor } from './mountEditor.ts'
+export { PresenceList } from './PresenceList.ts'
+export { StatusBadge } from './StatusBadge.ts'
+export { statusText } from './statusText.ts'
+export { injectStyles } from './styles.ts'
+export { defineTandemEditor, TandemEditorElement } from './TandemEditorElement.ts'

@@ -1,0 +1,21 @@
+import { createTandem, type Tandem, type User } from '@tandem/client'
+
+/**
+ * The one client of this tab. When the relay runs with --dev, it hands out demo tokens and
+ * requires them; otherwise (the default `npm start`) it needs none.
+ */
+export function connect(user: User): Tandem {
+  const url = location.origin.replace(/^http/, 'ws')
+  return createTandem({ url, user, getToken: demoToken, onError: (e) => console.warn('[tandem]', e.message) })
+}
+
+async function demoToken(): Promise<string> {
+  try {
+    const res = await fetch(`/dev/token?sub=${encodeURIComponent(crypto.randomUUID())}`)
+    if (!res.ok) return ''
+    return ((await res.json()) as { token: string }).token
+  } catch {
+    // Offline: the socket cannot open either; the client retries with backoff.
+    return ''
+  }
+}
