@@ -14,7 +14,12 @@ export class Compactor {
   constructor(
     private readonly storage: StorageAdapter,
     private readonly log: Logger,
-    private readonly onCompacted: (doc: string, removedUpdates: number, removedBytes: number) => void,
+    private readonly onCompacted: (
+      doc: string,
+      removedUpdates: number,
+      removedBytes: number,
+      snapshotBytes: number,
+    ) => void,
   ) {}
 
   schedule(doc: string): void {
@@ -49,13 +54,15 @@ export class Compactor {
     if (stored.updates.length === 0) return
     const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates
     const ydoc = new Y.Doc({ gc: true })
+    let snapshot: Uint8Array
     try {
       Y.applyUpdate(ydoc, Y.mergeUpdates(parts))
-      await this.storage.compact(doc, Y.encodeStateAsUpdate(ydoc), stored.head)
+      snapshot = Y.encodeStateAsUpdate(ydoc)
     } finally {
       ydoc.destroy()
     }
-    this.onCompacted(doc, stored.updates.length, stored.logBytes)
+    await this.storage.compact(doc, snapshot, stored.head)
+    this.onCompacted(doc, stored.updates.length, stored.logBytes, snapshot.length)
   }
 
   /** Resolves when no compaction is queued or running. */

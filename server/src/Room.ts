@@ -22,6 +22,7 @@ export class Room {
   private committedDuringLoad: Uint8Array[] = []
   private logUpdates = 0
   private logBytes = 0
+  private snapshotBytes = 0
 
   constructor(
     readonly name: string,
@@ -49,6 +50,7 @@ export class Room {
       this.state = new DocState(parts)
       this.logUpdates = stored.updates.length + this.committedDuringLoad.length
       this.logBytes = stored.logBytes
+      this.snapshotBytes = stored.snapshot?.length ?? 0
       this.maybeCompact()
       return this.state
     } finally {
@@ -127,20 +129,23 @@ export class Room {
     this.maybeCompact()
   }
 
+  /**
+   * A compaction rewrites the whole snapshot, so it waits until the log is worth a quarter of
+   * it (or passes the byte cap): that keeps its cost per update constant however large the
+   * document grows, while the log a load must merge stays short.
+   */
   private maybeCompact(): void {
     const { compactBytes, compactUpdates } = this.ctx.limits
-    if (
-      (this.logBytes >= compactBytes || this.logUpdates >= compactUpdates) &&
-      !this.ctx.compactor.isQueued(this.name)
-    ) {
-      this.ctx.compactor.schedule(this.name)
-    }
+    const due =
+      this.logBytes >= compactBytes || (this.logUpdates >= compactUpdates && this.logBytes >= this.snapshotBytes / 4)
+    if (due && !this.ctx.compactor.isQueued(this.name)) this.ctx.compactor.schedule(this.name)
   }
 
   /** Called by the compactor: the log no longer holds what it merged. */
-  compacted(removedUpdates: number, removedBytes: number): void {
+  compacted(removedUpdates: number, removedBytes: number, snapshotBytes: number): void {
     this.logUpdates = Math.max(0, this.logUpdates - removedUpdates)
     this.logBytes = Math.max(0, this.logBytes - removedBytes)
+    this.snapshotBytes = snapshotBytes
   }
 
   join(conn: Peer): void {

@@ -62,7 +62,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   const metrics = new Metrics()
   const committer = new GroupCommitter(storage, log)
   let rooms: RoomRegistry | undefined
-  const compactor = new Compactor(storage, log, (doc, n, bytes) => rooms?.peek(doc)?.compacted(n, bytes))
+  const compactor = new Compactor(storage, log, (doc, n, bytes, size) => rooms?.peek(doc)?.compacted(n, bytes, size))
   const ctx: RelayContext = {
     storage,
     committer,

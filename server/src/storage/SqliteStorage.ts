@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
+import { migrateSqlite } from './migrateSqlite.ts'
 import type { AppendEntry, StorageAdapter, StoredDoc } from './StorageAdapter.ts'
 
 export interface SqliteStorageOptions {
@@ -13,8 +14,6 @@ export interface SqliteStorageOptions {
    */
   synchronous?: 'normal' | 'full'
 }
-
-const SCHEMA_VERSION = 1
 
 /**
  * The default storage: one SQLite file in WAL mode. better-sqlite3 is synchronous, which
@@ -51,19 +50,9 @@ export class SqliteStorage implements StorageAdapter {
     })
   }
 
+  // Shared with the records tables (same file), so the versions are kept in one place.
   private migrate(): void {
-    const version = this.db.pragma('user_version', { simple: true }) as number
-    if (version > SCHEMA_VERSION) {
-      throw new Error(`database schema version ${version} is newer than this server (${SCHEMA_VERSION})`)
-    }
-    if (version < 1) {
-      this.db.exec(`
-        CREATE TABLE IF NOT EXISTS doc_snapshot (doc TEXT PRIMARY KEY, data BLOB NOT NULL);
-        CREATE TABLE IF NOT EXISTS doc_log (id INTEGER PRIMARY KEY AUTOINCREMENT, doc TEXT NOT NULL, data BLOB NOT NULL);
-        CREATE INDEX IF NOT EXISTS doc_log_by_doc ON doc_log (doc, id);
-        PRAGMA user_version = 1;
-      `)
-    }
+    migrateSqlite(this.db)
   }
 
   async load(doc: string): Promise<StoredDoc> {

@@ -1,0 +1,133 @@
+import {
+  encodeSyncToken,
+  type FieldConflict,
+  HybridLogicalClock,
+  type LwwRecord,
+  type MerkleRequestBody,
+  type MutationResult,
+} from '@tandem/records'
+import type { Logger } from '../Logger.ts'
+import type { Metrics } from '../Metrics.ts'
+import { MerkleIndex } from './MerkleIndex.ts'
+import type { RecordStorage } from './RecordStorage.ts'
+import { type PageRead, readPage } from './readPage.ts'
+import { writeMutations } from './writeMutations.ts'
+
+export interface RecordServiceOptions {
+  storage: RecordStorage
+  log: Logger
+  metrics: Metrics
+  /** Collections in authority mode: a write based on a stale field version is refused. */
+  authorityCollections?: readonly string[]
+  /** How far a stamp may be ahead of the server's clock (default 60 s). */
+  maxSkewMs?: number
+  /** Tombstones and remembered mutation ids older than this are purged (default 30 days). */
+  tombstoneHorizonMs?: number
+  /** How often to purge; 0 disables the timer (call purge() yourself). Default 1 h. */
+  purgeIntervalMs?: number
+}
+
+/** A committed change as live subscribers get it: records in seq order and the token after them. */
+export interface LiveChange {
+  readonly records: { record: LwwRecord; seq: number }[]
+  readonly conflicts: FieldConflict[]
+  readonly epoch: string
+}
+
+/**
+ * The relay's records: pulls, pushes, live fan-out and Merkle check-ins, shared by the socket
+ * and REST. Pushes and check-in reads run one at a time through a queue, so live changes go
+ * out in sequence order and a Merkle tree is never read halfway through a commit.
+ */
+export class RecordService {
+  private readonly clock: HybridLogicalClock
+  private readonly merkle: MerkleIndex
+  private readonly listeners = new Map<string, Set<(change: LiveChange) => void>>()
+  private queue: Promise<unknown> = Promise.resolve()
+  private readonly timer: ReturnType<typeof setInterval> | null
+
+  private constructor(
+    private readonly options: RecordServiceOptions,
+    readonly epoch: string,
+  ) {
+    this.clock = new HybridLogicalClock({ nodeId: 'relay', maxSkewMs: options.maxSkewMs })
+    this.merkle = new MerkleIndex(options.storage)
+    const every = options.purgeIntervalMs ?? 3_600_000
+    this.timer = every > 0 ? setInterval(() => void this.purge().catch(() => {}), every) : null
+    this.timer?.unref()
+  }
+
+  static async open(options: RecordServiceOptions): Promise<RecordService> {
+    return new RecordService(options, await options.storage.epoch())
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn)
+    this.queue = run.catch(() => {})
+    return run
+  }
+
+  isAuthority(collection: string): boolean {
+    return this.options.authorityCollections?.includes(collection) ?? false
+  }
+
+  pull(collection: string, token: string, limit: number): Promise<PageRead> {
+    return readPage(this.options.storage, this.epoch, collection, token, limit)
+  }
+
+  /** Applies a push; live subscribers hear about what it changed before this resolves. */
+  push(collection: string, raws: readonly unknown[], canWrite: boolean): Promise<MutationResult[]> {
+    return this.serial(async () => {
+      const ctx = {
+        storage: this.options.storage,
+        clock: this.clock,
+        authority: this.isAuthority(collection),
+        canWrite,
+      }
+      const { results, committed } = await writeMutations(ctx, collection, raws)
+      for (const r of results)
+        this.options.metrics.inc('tandem_record_mutations_total', 'Record mutations, by outcome', { status: r.status })
+      if (committed.rows.length > 0) {
+        this.merkle.update(collection, committed.rows)
+        const records = committed.rows.map((row, i) => ({ record: committed.records[i]!, seq: row.seq }))
+        const change = { records, conflicts: committed.conflicts, epoch: this.epoch }
+        for (const listener of [...(this.listeners.get(collection) ?? [])]) listener(change)
+      }
+      return results
+    })
+  }
+
+  merkleAnswer(collection: string, body: MerkleRequestBody): Promise<unknown> {
+    return this.serial(() => this.merkle.answer(collection, body))
+  }
+
+  /** Calls `listener` with every committed change of `collection`; returns the unsubscribe. */
+  subscribe(collection: string, listener: (change: LiveChange) => void): () => void {
+    let set = this.listeners.get(collection)
+    if (!set) this.listeners.set(collection, (set = new Set()))
+    set.add(listener)
+    return () => {
+      set.delete(listener)
+      if (set.size === 0) this.listeners.delete(collection)
+    }
+  }
+
+  tokenAt(seq: number): string {
+    return encodeSyncToken({ epoch: this.epoch, seq })
+  }
+
+  /** Purges tombstones and mutation ids older than the horizon; tokens behind it get a reset. */
+  purge(now = Date.now()): Promise<{ tombstones: number; mutations: number }> {
+    return this.serial(async () => {
+      const result = await this.options.storage.purge(now - (this.options.tombstoneHorizonMs ?? 30 * 86_400_000))
+      if (result.tombstones > 0) this.options.log.info('purged record tombstones', result)
+      return result
+    })
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer)
+    await this.serial(async () => {})
+    await this.options.storage.close()
+  }
+}

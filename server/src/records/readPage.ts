@@ -1,0 +1,46 @@
+import { type ChangesPage, decodeSyncToken, encodeSyncToken, type LwwRecord } from '@tandem/records'
+import type { RecordStorage } from './RecordStorage.ts'
+
+/** A page plus the sequence number it ends at, which a live channel continues from. */
+export interface PageRead {
+  readonly page: ChangesPage
+  readonly seq: number
+}
+
+/**
+ * One page of "changes since token". The token is trusted only as far as it checks out: a
+ * token that does not decode, names another epoch, points past the head (a restored
+ * database) or lies behind the purge horizon (a tombstone it never saw is gone) restarts the
+ * client from a snapshot flagged `reset`. No token at all is a first sync: also from zero,
+ * but nothing local needs replacing.
+ */
+export async function readPage(
+  storage: RecordStorage,
+  epoch: string,
+  collection: string,
+  token: string,
+  limit: number,
+): Promise<PageRead> {
+  let since = 0
+  let reset = false
+  if (token !== '') {
+    try {
+      const position = decodeSyncToken(token)
+      if (position.epoch === epoch) since = position.seq
+      else reset = true
+    } catch {
+      reset = true
+    }
+  }
+  let read = await storage.changes(collection, since, limit)
+  if (!reset && (since < read.purged || since > read.head)) {
+    reset = true
+    since = 0
+    read = await storage.changes(collection, 0, limit)
+  }
+  const last = read.rows.at(-1)?.seq ?? since
+  // A complete read is current up to the head, even if the newest rows were rewritten later.
+  const seq = read.more ? last : Math.max(last, read.head)
+  const changes = read.rows.map((row) => JSON.parse(row.data) as LwwRecord)
+  return { page: { changes, token: encodeSyncToken({ epoch, seq }), reset, more: read.more }, seq }
+}
