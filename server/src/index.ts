@@ -8,3 +8,16 @@ export { DEFAULT_LIMITS, type RelayOptions } from './relayOptions.ts'
 export { type Relay, RelayConfigError, startRelay } from './startRelay.ts'
 export { SqliteStorage, type SqliteStorageOptions } from './storage/SqliteStorage.ts'
 export { type AppendEntry, emptyDoc, type StorageAdapter, type StoredDoc } from './storage/StorageAdapter.ts'
+export { type LiveChange, RecordService, type RecordServiceOptions } from './records/RecordService.ts'
+export type {
+  ChangesRead,
+  Decide,
+  Decision,
+  NewRow,
+  RecordRow,
+  RecordStorage,
+  WriteItem,
+  WriteOutcome,
+} from './records/RecordStorage.ts'
+export { SqliteRecordStorage, type SqliteRecordStorageOptions } from './records/SqliteRecordStorage.ts'
+export { PostgresStorage, type PostgresStorageOptions } from './storage/PostgresStorage.ts'

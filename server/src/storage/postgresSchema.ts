@@ -1,0 +1,41 @@
+import type pg from 'pg'
+
+/**
+ * Schema migrations, applied in order by whichever relay starts first; an advisory lock keeps
+ * two instances starting at once from racing. Never edit a shipped migration: add one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE tandem_doc_snapshot (doc text PRIMARY KEY, data bytea NOT NULL, updated_at timestamptz NOT NULL DEFAULT now());
+   CREATE TABLE tandem_doc_log (id bigserial PRIMARY KEY, doc text NOT NULL, data bytea NOT NULL);
+   CREATE INDEX tandem_doc_log_by_doc ON tandem_doc_log (doc, id);`,
+]
+
+const MIGRATION_LOCK = 0x74616e64 // "tand"
+
+export async function migrate(client: pg.PoolClient, schema: string): Promise<number> {
+  await client.query('BEGIN')
+  try {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK])
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`)
+    await client.query(`SET LOCAL search_path TO ${quoteIdent(schema)}`)
+    await client.query('CREATE TABLE IF NOT EXISTS tandem_schema (version integer NOT NULL)')
+    const row = await client.query<{ version: number }>('SELECT version FROM tandem_schema')
+    let version = row.rows[0]?.version ?? 0
+    if (version > MIGRATIONS.length) {
+      throw new Error(`database schema version ${version} is newer than this server (${MIGRATIONS.length})`)
+    }
+    if (row.rows.length === 0) await client.query('INSERT INTO tandem_schema (version) VALUES (0)')
+    for (; version < MIGRATIONS.length; version++) await client.query(MIGRATIONS[version]!)
+    await client.query('UPDATE tandem_schema SET version = $1', [version])
+    await client.query('COMMIT')
+    return version
+  } catch (err) {
+    await client.query('ROLLBACK')
+    throw err
+  }
+}
+
+/** Schema names come from configuration, never from clients; quoting still keeps them inert. */
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`
+}
