@@ -1,5 +1,14 @@
-import { CloseCode, encodeAwareness, encodeSyncStep1, encodeUpdate } from '@tandem/protocol'
+import {
+  type AwarenessEntry,
+  CloseCode,
+  decodeAwarenessUpdate,
+  encodeAwareness,
+  encodeAwarenessUpdate,
+  encodeSyncStep1,
+  encodeUpdate,
+} from '@tandem/protocol'
 import { DocState } from './DocState.ts'
+import { isEmptyUpdate } from './isEmptyUpdate.ts'
 import type { Peer } from './Peer.ts'
 import type { RelayContext } from './RelayContext.ts'
 import { RoomAwareness } from './RoomAwareness.ts'
@@ -12,6 +21,8 @@ import { RoomAwareness } from './RoomAwareness.ts'
 export class Room {
   readonly conns = new Set<Peer>()
   readonly awareness = new RoomAwareness()
+  /** Per other instance, the presence clients it announced here. */
+  private readonly remoteOwners = new Map<string, { ids: Set<number> }>()
   /** Writes enqueued for commit and not yet committed or failed. */
   pendingWrites = 0
   /** When the room last had a connection or a state request; drives eviction. */
@@ -121,12 +132,40 @@ export class Room {
   }
 
   private committed(update: Uint8Array, frame: Uint8Array, origin: Peer | null): void {
+    this.received(update, frame, origin)
+    this.ctx.cluster?.publish(this.name, 'update', update)
+  }
+
+  /** Another instance committed `update` to the shared storage: it is ours to forward. */
+  remoteUpdate(update: Uint8Array): void {
+    this.received(update, encodeUpdate(update), null)
+  }
+
+  private received(update: Uint8Array, frame: Uint8Array, origin: Peer | null): void {
     if (this.state) this.state.add(update)
     else if (this.loading) this.committedDuringLoad.push(update)
     this.logUpdates++
     this.logBytes += update.length
     for (const conn of this.conns) if (conn !== origin) conn.send(frame)
     this.maybeCompact()
+  }
+
+  /**
+   * After a period in which other instances' messages may have been lost: reload from
+   * storage and send the local peers whatever they missed (the difference to what this
+   * instance held before).
+   */
+  resync(): void {
+    if (this.conns.size === 0) return
+    const before = this.state?.getStateVector() ?? null
+    this.state = null
+    this.getState().then(
+      (state) => {
+        const missed = before ? state.diff(before) : state.update()
+        if (!isEmptyUpdate(missed)) this.broadcast(encodeUpdate(missed))
+      },
+      (err) => this.ctx.log.error('resync failed', { doc: this.name, error: String(err) }),
+    )
   }
 
   /**
@@ -158,7 +197,34 @@ export class Room {
     this.lastActive = Date.now()
     const removed = this.awareness.remove(conn.awarenessIds)
     conn.awarenessIds.clear()
-    if (removed.length > 0) this.broadcast(encodeAwareness(removed))
+    if (removed.length > 0) this.presenceChanged(removed, null)
+  }
+
+  /**
+   * Presence entries this instance accepted: to every local peer (the sender too: stock
+   * clients count any message as proof the link is alive) and to the other instances.
+   * `frame` is the message as received when it can be forwarded unchanged.
+   */
+  presenceChanged(entries: AwarenessEntry[], frame: Uint8Array | null): void {
+    this.broadcast(frame ?? encodeAwareness(entries))
+    this.ctx.cluster?.publish(this.name, 'awareness', encodeAwarenessUpdate(entries))
+  }
+
+  /** Presence from another instance; its clients are owned by that instance. */
+  remoteAwareness(instanceId: string, update: Uint8Array): void {
+    let owner = this.remoteOwners.get(instanceId)
+    if (!owner) {
+      owner = { ids: new Set<number>() }
+      this.remoteOwners.set(instanceId, owner)
+    }
+    let entries: AwarenessEntry[]
+    try {
+      entries = decodeAwarenessUpdate(update, Number.MAX_SAFE_INTEGER)
+      entries = this.awareness.apply(owner, entries, owner.ids, Number.MAX_SAFE_INTEGER)
+    } catch {
+      return
+    }
+    if (entries.length > 0) this.broadcast(encodeAwareness(entries))
   }
 
   broadcast(frame: Uint8Array, except?: Peer): void {

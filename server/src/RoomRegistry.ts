@@ -21,6 +21,7 @@ export class RoomRegistry {
     if (!room) {
       room = new Room(name, this.ctx)
       this.rooms.set(name, room)
+      this.ctx.cluster?.join(name)
     }
     return room
   }
@@ -34,6 +35,7 @@ export class RoomRegistry {
     for (const [name, room] of this.rooms) {
       if (room.canEvict(now, roomIdleMs)) {
         this.rooms.delete(name)
+        this.ctx.cluster?.leave(name)
         // An idle document is folded into its snapshot, so its next open reads one row.
         if (room.hasLog) this.ctx.compactor.schedule(name)
       } else room.releaseStateIfIdle(now, stateIdleMs)

@@ -62,8 +62,7 @@ export function handleMessage(ctx: RelayContext, room: Room, conn: Peer, frame: 
       }
       const accepted = room.awareness.apply(conn, entries, conn.awarenessIds, ctx.limits.maxAwarenessPerConnection)
       // Sent to the sender too: stock clients count any message as proof the link is alive.
-      if (accepted.length === entries.length) room.broadcast(frame.slice())
-      else if (accepted.length > 0) room.broadcast(encodeAwareness(accepted))
+      if (accepted.length > 0) room.presenceChanged(accepted, accepted.length === entries.length ? frame.slice() : null)
       return
     }
     case MessageType.QueryAwareness:

@@ -21,3 +21,5 @@ export type {
 } from './records/RecordStorage.ts'
 export { SqliteRecordStorage, type SqliteRecordStorageOptions } from './records/SqliteRecordStorage.ts'
 export { PostgresStorage, type PostgresStorageOptions } from './storage/PostgresStorage.ts'
+export { MemoryHub, MemoryPubSub, type PubSub } from './cluster/PubSub.ts'
+export { RedisPubSub } from './cluster/RedisPubSub.ts'

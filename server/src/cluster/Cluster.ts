@@ -1,0 +1,32 @@
+import { randomUUID } from 'node:crypto'
+import { type ClusterMessage, decodeClusterMessage, encodeClusterMessage } from './clusterMessage.ts'
+import type { PubSub } from './PubSub.ts'
+
+/**
+ * This instance's membership in a cluster of relays sharing storage: it publishes what it
+ * committed and hears what the others committed, for the documents it holds.
+ */
+export class Cluster {
+  readonly instanceId = randomUUID()
+
+  constructor(
+    readonly pubsub: PubSub,
+    private readonly onMessage: (doc: string, message: ClusterMessage) => void,
+  ) {}
+
+  join(doc: string): void {
+    this.pubsub.subscribe(`doc:${doc}`, (bytes) => {
+      const m = decodeClusterMessage(bytes)
+      if (m && m.from !== this.instanceId) this.onMessage(doc, m)
+    })
+  }
+
+  leave(doc: string): void {
+    this.pubsub.unsubscribe(`doc:${doc}`)
+  }
+
+  /** Fire and forget: a lost message is recovered by the resync after the link returns. */
+  publish(doc: string, kind: ClusterMessage['kind'], update: Uint8Array): void {
+    this.pubsub.publish(`doc:${doc}`, encodeClusterMessage({ kind, from: this.instanceId, update })).catch(() => {})
+  }
+}

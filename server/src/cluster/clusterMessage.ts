@@ -1,0 +1,30 @@
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
+
+/** What one relay instance tells the others about a document it holds. */
+export type ClusterMessage =
+  | { kind: 'update'; from: string; update: Uint8Array }
+  | { kind: 'awareness'; from: string; update: Uint8Array }
+
+const KINDS = ['update', 'awareness'] as const
+
+export function encodeClusterMessage(m: ClusterMessage): Uint8Array {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, KINDS.indexOf(m.kind))
+  encoding.writeVarString(e, m.from)
+  encoding.writeVarUint8Array(e, m.update)
+  return encoding.toUint8Array(e)
+}
+
+/** Returns null for anything malformed: another instance's bug must not crash this one. */
+export function decodeClusterMessage(bytes: Uint8Array): ClusterMessage | null {
+  try {
+    const d = decoding.createDecoder(bytes)
+    const kind = KINDS[decoding.readVarUint(d)]
+    const from = decoding.readVarString(d)
+    const update = decoding.readVarUint8Array(d)
+    return kind ? { kind, from, update } : null
+  } catch {
+    return null
+  }
+}
