@@ -18,6 +18,7 @@ export interface ServerOptions {
   port?: number
   maxFrameBytes?: number
   extraArgs?: string[]
+  env?: Record<string, string>
 }
 
 export interface ExitInfo {
@@ -47,7 +48,10 @@ export async function spawnServer(options: ServerOptions): Promise<ServerProcess
   const args = [cli, '--host', '127.0.0.1', '--port', String(options.port ?? 0), '--data', options.dataDir]
   if (options.maxFrameBytes !== undefined) args.push('--max-frame-bytes', String(options.maxFrameBytes))
   args.push(...(options.extraArgs ?? []))
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...options.env },
+  })
   live.add(child)
   let stderr = ''
   let partialLine = ''
