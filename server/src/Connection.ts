@@ -1,6 +1,7 @@
 import { CloseCode, closeCodeName, encodePermissionDenied } from '@tandem/protocol'
 import type { WebSocket } from 'ws'
 import type { Logger } from './Logger.ts'
+import type { Metrics } from './Metrics.ts'
 import type { Peer } from './Peer.ts'
 
 /** How long a closing socket may take to finish its close handshake before it is cut. */
@@ -19,6 +20,7 @@ export class Connection implements Peer {
     readonly id: number,
     private readonly maxBufferedBytes: number,
     private readonly log: Logger,
+    private readonly metrics?: Metrics,
   ) {}
 
   send(frame: Uint8Array): void {
@@ -28,6 +30,7 @@ export class Connection implements Peer {
       return
     }
     this.ws.send(frame)
+    this.metrics?.inc('tandem_bytes_out_total', 'Bytes sent in frames', undefined, frame.length)
   }
 
   /** Stock clients get y-protocols' permission-denied message, which they log. */

@@ -1,4 +1,5 @@
 import type { Logger } from './Logger.ts'
+import type { Metrics } from './Metrics.ts'
 import type { StorageAdapter } from './storage/StorageAdapter.ts'
 
 /** A write that is to be committed, and what to do once it is (or is not). */
@@ -23,6 +24,7 @@ export class GroupCommitter {
   constructor(
     private readonly storage: StorageAdapter,
     private readonly log: Logger,
+    private readonly metrics?: Metrics,
   ) {}
 
   enqueue(write: PendingWrite): void {
@@ -52,8 +54,16 @@ export class GroupCommitter {
       this.queue = []
       try {
         const writes = batch.filter((w): w is PendingWrite & { update: Uint8Array } => w.update !== null)
+        const started = performance.now()
         await this.storage.append(writes)
+        this.metrics?.observe(
+          'tandem_commit_seconds',
+          'Time to commit one group of writes',
+          (performance.now() - started) / 1000,
+        )
+        this.metrics?.inc('tandem_updates_committed_total', 'Updates committed to storage', undefined, writes.length)
       } catch (err) {
+        this.metrics?.inc('tandem_storage_errors_total', 'Failed storage commits')
         this.log.error('group commit failed', { writes: batch.length, error: String(err) })
         for (const w of batch) w.failed(err)
         continue

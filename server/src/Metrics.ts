@@ -15,13 +15,41 @@ const labelKey = (labels: Labels) =>
  * Counters and gauges in Prometheus' text format. Label sets are small and fixed (reasons,
  * kinds), never user input, so the number of series stays bounded.
  */
+/** Latency buckets in seconds: sub-millisecond commits up to multi-second stalls. */
+const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
+
+interface Histogram {
+  help: string
+  counts: number[]
+  sum: number
+  count: number
+}
+
 export class Metrics {
   private readonly series = new Map<string, Series>()
   private readonly gauges = new Map<string, () => number>()
+  private readonly histograms = new Map<string, Histogram>()
 
-  inc(name: string, help: string, labels: Labels = {}, by = 1): void {
+  /** Records one observation, in seconds. */
+  observe(name: string, help: string, seconds: number): void {
+    let h = this.histograms.get(name)
+    if (!h) {
+      h = { help, counts: BUCKETS.map(() => 0), sum: 0, count: 0 }
+      this.histograms.set(name, h)
+    }
+    for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]!) h.counts[i]!++
+    h.sum += seconds
+    h.count++
+  }
+
+  histogramCount(name: string): number {
+    return this.histograms.get(name)?.count ?? 0
+  }
+
+  /** Adds to a counter; unlabelled counters skip building a key, as they sit on hot paths. */
+  inc(name: string, help: string, labels?: Labels, by = 1): void {
     const s = this.get(name, help, 'counter')
-    const key = labelKey(labels)
+    const key = labels ? labelKey(labels) : ''
     s.values.set(key, (s.values.get(key) ?? 0) + by)
   }
 
@@ -52,6 +80,11 @@ export class Metrics {
       const read = this.gauges.get(name)
       if (read) lines.push(`${name} ${read()}`)
       else for (const [key, v] of s.values) lines.push(`${name}${key ? `{${key}}` : ''} ${v}`)
+    }
+    for (const [name, h] of this.histograms) {
+      lines.push(`# HELP ${name} ${h.help}`, `# TYPE ${name} histogram`)
+      BUCKETS.forEach((le, i) => lines.push(`${name}_bucket{le="${le}"} ${h.counts[i]}`))
+      lines.push(`${name}_bucket{le="+Inf"} ${h.count}`, `${name}_sum ${h.sum}`, `${name}_count ${h.count}`)
     }
     return `${lines.join('\n')}\n`
   }

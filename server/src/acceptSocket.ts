@@ -30,7 +30,7 @@ export function acceptSocket(ctx: RelayContext, conn: Connection, handlers: Sock
     if (conn.closed) return
     if (!isBinary) return reject(ctx, conn, 'text', CloseCode.UnsupportedData, 'text frames are not supported')
     if (!limiter.take(data.length)) return reject(ctx, conn, 'rate', CloseCode.RateLimited, 'too many messages')
-    metrics.inc('tandem_bytes_in_total', 'Bytes received in frames', {}, data.length)
+    metrics.inc('tandem_bytes_in_total', 'Bytes received in frames', undefined, data.length)
     dispatchGuarded(ctx, conn, handlers.frame, data)
   })
 }

@@ -12,6 +12,7 @@ export class GatedStorage implements StorageAdapter {
   holdAppends = false
   holdLoads = false
   failAppends = false
+  failLoads = false
   private waiting: (() => void)[] = []
 
   constructor(private readonly inner: StorageAdapter) {}
@@ -33,6 +34,7 @@ export class GatedStorage implements StorageAdapter {
   async load(doc: string): Promise<StoredDoc> {
     this.loadCalls++
     await this.gate(this.holdLoads)
+    if (this.failLoads) throw new Error('disk unreadable (test)')
     return this.inner.load(doc)
   }
 
