@@ -83,7 +83,7 @@ export class Metrics {
     }
     for (const [name, h] of this.histograms) {
       lines.push(`# HELP ${name} ${h.help}`, `# TYPE ${name} histogram`)
-      BUCKETS.forEach((le, i) => lines.push(`${name}_bucket{le="${le}"} ${h.counts[i]}`))
+      for (const [i, le] of BUCKETS.entries()) lines.push(`${name}_bucket{le="${le}"} ${h.counts[i]}`)
       lines.push(`${name}_bucket{le="+Inf"} ${h.count}`, `${name}_sum ${h.sum}`, `${name}_count ${h.count}`)
     }
     return `${lines.join('\n')}\n`
