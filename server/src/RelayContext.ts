@@ -1,8 +1,10 @@
 import type { TokenVerifier } from './auth/TokenVerifier.ts'
 import type { Compactor } from './Compactor.ts'
+import type { Cluster } from './cluster/Cluster.ts'
 import type { GroupCommitter } from './GroupCommitter.ts'
 import type { Logger } from './Logger.ts'
 import type { Metrics } from './Metrics.ts'
+import type { RecordService } from './records/RecordService.ts'
 import type { StorageAdapter } from './storage/StorageAdapter.ts'
 
 /** Limits and tunables of a relay; every one has a default in resolveRelayOptions. */
@@ -44,6 +46,10 @@ export interface RelayContext {
   readonly limits: RelayLimits
   readonly log: Logger
   readonly metrics: Metrics
+  /** Other relay instances sharing the storage, or null when this one is alone. */
+  readonly cluster: Cluster | null
   /** Null when the server runs without a secret: everyone may do everything (loopback only). */
   readonly verifyToken: TokenVerifier | null
+  /** Records (field-level LWW collections); absent in contexts built without them. */
+  readonly records?: RecordService
 }

@@ -16,6 +16,7 @@ import { isEmptyUpdate } from './isEmptyUpdate.ts'
 import { validDocName } from './parseDocName.ts'
 import type { RelayContext } from './RelayContext.ts'
 import type { RoomRegistry } from './RoomRegistry.ts'
+import { RecordsSession } from './records/RecordsSession.ts'
 import { TandemChannel } from './TandemChannel.ts'
 
 export const TANDEM_VERSION = 1
@@ -29,6 +30,7 @@ const REFRESH_LEAD_MS = 30_000
  */
 export class TandemSession {
   private readonly channels = new Map<number, TandemChannel>()
+  private readonly records: RecordsSession
   private access: Access | null = null
   private authenticating = false
   private timer: ReturnType<typeof setTimeout> | null
@@ -43,6 +45,7 @@ export class TandemSession {
       () => this.conn.close(CloseCode.Unauthorized, 'no Hello in time'),
       ctx.limits.preAuthTimeoutMs,
     )
+    this.records = new RecordsSession(ctx, ctx.records, conn, (id) => this.channels.has(id))
   }
 
   private reply(message: TandemMessage): void {
@@ -61,7 +64,12 @@ export class TandemSession {
         return this.subscribe(m.channel, m.doc)
       case T.Unsubscribe:
         this.channels.get(m.channel)?.detach()
+        this.records.unsubscribe(m.channel)
         return
+      case T.RecordsSubscribe:
+      case T.RecordsPush:
+      case T.MerkleRequest:
+        return this.records.handle(m, this.access)
       case T.Doc: {
         const channel = this.channels.get(m.channel)
         // Frames for a channel the client just left can still be in flight: not an error.
@@ -106,6 +114,7 @@ export class TandemSession {
     for (const channel of [...this.channels.values()]) {
       if (!access.canReadDoc(channel.room.name)) channel.close(CloseCode.Forbidden, 'no longer allowed')
     }
+    this.records.recheck(access)
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
     const left = access.expiresAt - Date.now()
@@ -126,7 +135,7 @@ export class TandemSession {
   }
 
   private subscribe(id: number, doc: string): void {
-    if (this.channels.has(id)) throw new ProtocolError(`channel ${id} is already open`)
+    if (this.channels.has(id) || this.records.has(id)) throw new ProtocolError(`channel ${id} is already open`)
     const refuse = (code: number, reason: string) => this.reply({ type: T.Error, channel: id, code, reason })
     if (!validDocName(doc, this.ctx.limits.maxDocNameLength))
       return refuse(CloseCode.InvalidDocumentName, 'invalid name')
@@ -149,7 +158,15 @@ export class TandemSession {
     }
     if (isEmptyUpdate(update)) return channel.room.afterWrites(channel, () => channel.ack(seq))
     assertValidUpdate(update)
-    channel.room.write(update.slice(), null, channel, () => channel.ack(seq))
+    const received = performance.now()
+    channel.room.write(update.slice(), null, channel, () => {
+      channel.ack(seq)
+      this.ctx.metrics.observe(
+        'tandem_ack_seconds',
+        'Time from receiving a change to acking it',
+        (performance.now() - received) / 1000,
+      )
+    })
   }
 
   private checkIn(id: number, digest: Uint8Array): void {
@@ -177,5 +194,6 @@ export class TandemSession {
   closed(): void {
     if (this.timer) clearTimeout(this.timer)
     for (const channel of [...this.channels.values()]) channel.detach()
+    this.records.closed()
   }
 }

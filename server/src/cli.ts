@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs'
 import { signToken } from './auth/signToken.ts'
+import { RedisPubSub } from './cluster/RedisPubSub.ts'
 import { createLogger } from './Logger.ts'
 import { type CliOptions, parseCliArgs, USAGE, UsageError } from './parseCliArgs.ts'
 import { parseTokenArgs } from './parseTokenArgs.ts'
 import { RelayConfigError, startRelay } from './startRelay.ts'
+import { PostgresStorage } from './storage/PostgresStorage.ts'
 
 /** Hard limit for a graceful stop; past it the process exits non-zero rather than hang. */
 const SHUTDOWN_TIMEOUT_MS = 5_000
@@ -29,6 +31,12 @@ async function serve(options: CliOptions): Promise<void> {
   const publicKeyPem = options.publicKeyFile ? readFileSync(options.publicKeyFile, 'utf8') : undefined
   if (secret || publicKeyPem) options.auth = { secret, publicKeyPem, publicKeyAlgorithm: options.publicKeyAlgorithm }
   const logger = createLogger(options.logLevel)
+  // Schema and channel prefix let several deployments (or test runs) share one database and one Redis.
+  const env = process.env
+  if (options.postgresUrl) {
+    options.storage = await PostgresStorage.connect({ url: options.postgresUrl, schema: env.TANDEM_POSTGRES_SCHEMA })
+  }
+  if (options.redisUrl) options.pubsub = new RedisPubSub(options.redisUrl, env.TANDEM_REDIS_PREFIX ?? 'tandem:', logger)
   const relay = await startRelay({ ...options, logger })
   let stopping = false
   const stop = (signal: string) => {

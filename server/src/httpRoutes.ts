@@ -3,11 +3,16 @@ import { parseDuration } from './auth/parseDuration.ts'
 import { signToken } from './auth/signToken.ts'
 import { DOCS_PREFIX } from './docsRest.ts'
 import type { Metrics } from './Metrics.ts'
+import { RECORDS_PREFIX } from './records/recordsRest.ts'
 import { serveStatic } from './serveStatic.ts'
 
 export interface HttpRouteOptions {
+  /** Whether this instance can serve: storage answers and the pub/sub link (if any) is up. */
+  ready: () => Promise<{ storage: boolean; pubsub: boolean | null }>
   /** Handles /v1/docs/...; errors become 500s. */
   docs: (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void>
+  /** Handles /v1/records/...; errors become 500s. */
+  records?: (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void>
   metrics: Metrics
   isClosing: () => boolean
   staticDir?: string
@@ -25,12 +30,28 @@ export function httpRoutes(options: HttpRouteOptions) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://relay')
     if (url.pathname === '/healthz') return json(res, options.isClosing() ? 503 : 200, { ok: !options.isClosing() })
+    if (url.pathname === '/readyz') {
+      options.ready().then(
+        (r) =>
+          json(res, !options.isClosing() && r.storage && r.pubsub !== false ? 200 : 503, {
+            ...r,
+            closing: options.isClosing(),
+          }),
+        () => json(res, 503, { storage: false }),
+      )
+      return
+    }
     if (url.pathname === '/metrics') {
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
       return void res.end(options.metrics.render())
     }
-    if (url.pathname.startsWith(DOCS_PREFIX)) {
-      options.docs(req, res, url.pathname).catch((err) => {
+    const rest = url.pathname.startsWith(DOCS_PREFIX)
+      ? options.docs
+      : url.pathname.startsWith(RECORDS_PREFIX)
+        ? options.records
+        : undefined
+    if (rest) {
+      rest(req, res, url.pathname).catch((err) => {
         if (!res.headersSent) json(res, 500, { error: String(err) })
         else res.destroy()
       })

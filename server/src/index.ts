@@ -1,13 +1,11 @@
 export { parseDuration } from './auth/parseDuration.ts'
 export { signToken } from './auth/signToken.ts'
 export { AuthError, createTokenVerifier, type TokenVerifier } from './auth/TokenVerifier.ts'
+export { MemoryHub, MemoryPubSub, type PubSub } from './cluster/PubSub.ts'
+export { RedisPubSub } from './cluster/RedisPubSub.ts'
 export { createLogger, type Logger } from './Logger.ts'
 export { Metrics } from './Metrics.ts'
 export type { RelayLimits } from './RelayContext.ts'
-export { DEFAULT_LIMITS, type RelayOptions } from './relayOptions.ts'
-export { type Relay, RelayConfigError, startRelay } from './startRelay.ts'
-export { SqliteStorage, type SqliteStorageOptions } from './storage/SqliteStorage.ts'
-export { type AppendEntry, emptyDoc, type StorageAdapter, type StoredDoc } from './storage/StorageAdapter.ts'
 export { type LiveChange, RecordService, type RecordServiceOptions } from './records/RecordService.ts'
 export type {
   ChangesRead,
@@ -20,6 +18,8 @@ export type {
   WriteOutcome,
 } from './records/RecordStorage.ts'
 export { SqliteRecordStorage, type SqliteRecordStorageOptions } from './records/SqliteRecordStorage.ts'
+export { DEFAULT_LIMITS, type RelayOptions } from './relayOptions.ts'
+export { type Relay, RelayConfigError, startRelay } from './startRelay.ts'
 export { PostgresStorage, type PostgresStorageOptions } from './storage/PostgresStorage.ts'
-export { MemoryHub, MemoryPubSub, type PubSub } from './cluster/PubSub.ts'
-export { RedisPubSub } from './cluster/RedisPubSub.ts'
+export { SqliteStorage, type SqliteStorageOptions } from './storage/SqliteStorage.ts'
+export { type AppendEntry, emptyDoc, type StorageAdapter, type StoredDoc } from './storage/StorageAdapter.ts'

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import { parseDuration } from './auth/parseDuration.ts'
 import type { RelayLimits } from './RelayContext.ts'
 import type { RelayOptions } from './relayOptions.ts'
 
@@ -23,6 +24,10 @@ export const USAGE = `Usage: tandem-server [options]
   --secret-file PATH       HS256 secret for tokens       (or env TANDEM_SECRET); required off loopback
   --public-key-file PATH   verify tokens with this PEM public key instead (--public-key-alg, default RS256)
   --allowed-origins LIST   comma-separated Origin values allowed to open WebSockets
+  --authority-collections LIST  record collections in authority mode (stale writes refused, 409)
+  --tombstone-horizon D    purge record tombstones after D (e.g. 30d, 12h; default 30d)
+  --postgres URL           keep documents in PostgreSQL (env TANDEM_POSTGRES_URL) instead of SQLite
+  --redis URL              share live updates with other instances over Redis (env TANDEM_REDIS_URL)
   --dev                    serve demo tokens at /dev/token (loopback only)
   --static DIR             also serve the files of DIR over HTTP (the playground)
   --log-level L            info, warn, error or silent   (env TANDEM_LOG_LEVEL, default info)
@@ -41,6 +46,8 @@ export interface CliOptions extends RelayOptions {
   secretFile?: string
   publicKeyFile?: string
   publicKeyAlgorithm?: string
+  postgresUrl?: string
+  redisUrl?: string
 }
 
 export function integer(name: string, text: string | undefined, min: number, max: number): number | undefined {
@@ -77,6 +84,10 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions
         'public-key-file': { type: 'string' },
         'public-key-alg': { type: 'string' },
         'allowed-origins': { type: 'string' },
+        'authority-collections': { type: 'string' },
+        'tombstone-horizon': { type: 'string' },
+        postgres: { type: 'string' },
+        redis: { type: 'string' },
         dev: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         ...Object.fromEntries(LIMIT_FLAGS.map(([flag]) => [flag, { type: 'string' as const }])),
@@ -104,6 +115,20 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions
       .map((o) => o.trim())
       .filter(Boolean),
     devTokens: values.dev === true,
+    postgresUrl: str('postgres', 'TANDEM_POSTGRES_URL'),
+    redisUrl: str('redis', 'TANDEM_REDIS_URL'),
+    authorityCollections: (values['authority-collections'] as string | undefined)
+      ?.split(',')
+      .map((c) => c.trim())
+      .filter(Boolean),
+  }
+  const horizon = values['tombstone-horizon'] as string | undefined
+  if (horizon !== undefined) {
+    try {
+      options.tombstoneHorizonMs = parseDuration(horizon)
+    } catch (err) {
+      throw new UsageError(`--tombstone-horizon: ${(err as Error).message}`)
+    }
   }
   if (env.TANDEM_SECRET && !options.secretFile) options.auth = { secret: env.TANDEM_SECRET }
   for (const [flag, key, envName, min, max] of LIMIT_FLAGS) {

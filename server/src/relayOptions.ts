@@ -1,5 +1,7 @@
+import type { PubSub } from './cluster/PubSub.ts'
 import type { Logger } from './Logger.ts'
 import type { RelayLimits } from './RelayContext.ts'
+import type { RecordStorage } from './records/RecordStorage.ts'
 import type { StorageAdapter } from './storage/StorageAdapter.ts'
 
 export interface RelayOptions extends Partial<RelayLimits> {
@@ -25,8 +27,23 @@ export interface RelayOptions extends Partial<RelayLimits> {
   auth?: { secret?: Uint8Array | string; publicKeyPem?: string; publicKeyAlgorithm?: string }
   /** If set, WebSocket upgrades whose Origin header is not listed are refused (403). */
   allowedOrigins?: string[]
+  /** Pub/sub to other relay instances sharing the storage (Redis); the relay closes it on close(). */
+  pubsub?: PubSub
   /** Serve GET /dev/token (demo tokens for the playground); loopback only. */
   devTokens?: boolean
+  /**
+   * Record storage; default SqliteRecordStorage in `dataDir`'s SQLite file (in memory when a
+   * custom `storage` is given without `dataDir`). Closed on close().
+   */
+  recordStorage?: RecordStorage
+  /** Record collections in authority mode: writes based on a stale field version are refused (409). */
+  authorityCollections?: string[]
+  /** How far ahead of the server's clock a record stamp may be; default 60 s. */
+  recordsMaxSkewMs?: number
+  /** Record tombstones (and remembered mutation ids) are purged after this long; default 30 days. */
+  tombstoneHorizonMs?: number
+  /** Interval of the purge; 0 turns the timer off. Default 1 h. */
+  purgeIntervalMs?: number
 }
 
 export const DEFAULT_LIMITS: RelayLimits = {

@@ -6,6 +6,7 @@ import { WebSocketServer } from 'ws'
 import { createTokenVerifier } from './auth/TokenVerifier.ts'
 import { Compactor } from './Compactor.ts'
 import type { Connection } from './Connection.ts'
+import { Cluster } from './cluster/Cluster.ts'
 import { docsRest } from './docsRest.ts'
 import { GroupCommitter } from './GroupCommitter.ts'
 import { httpRoutes } from './httpRoutes.ts'
@@ -14,6 +15,9 @@ import { createLogger } from './Logger.ts'
 import { Metrics } from './Metrics.ts'
 import type { RelayContext } from './RelayContext.ts'
 import { RoomRegistry } from './RoomRegistry.ts'
+import { RecordService } from './records/RecordService.ts'
+import { recordsRest } from './records/recordsRest.ts'
+import { SqliteRecordStorage } from './records/SqliteRecordStorage.ts'
 import { type RelayOptions, resolveLimits } from './relayOptions.ts'
 import { SqliteStorage } from './storage/SqliteStorage.ts'
 import { upgradeHandler } from './upgradeHandler.ts'
@@ -26,6 +30,8 @@ export interface Relay {
   readonly url: string
   readonly port: number
   readonly metrics: Metrics
+  /** Records: pulls, pushes, check-ins and tombstone purge (tests call purge directly). */
+  readonly records: RecordService
   /** Numbers for tests and metrics. */
   stats(): { connections: number; rooms: number; pendingWrites: number; cachedBytes: number }
   /** Stops accepting, commits what was received, closes every socket (1001), closes storage. */
@@ -60,8 +66,35 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     options.storage ??
     new SqliteStorage({ file: join(options.dataDir ?? './data', 'tandem.sqlite'), synchronous: options.synchronous })
   const metrics = new Metrics()
-  const committer = new GroupCommitter(storage, log)
+  const records = await RecordService.open({
+    storage:
+      options.recordStorage ??
+      new SqliteRecordStorage({
+        // With a custom document storage and no data folder there is nowhere to put a file:
+        // records then live in memory (and a restart starts a new epoch, so clients reset).
+        file: options.storage && !options.dataDir ? ':memory:' : join(options.dataDir ?? './data', 'tandem.sqlite'),
+        synchronous: options.synchronous,
+      }),
+    log,
+    metrics,
+    authorityCollections: options.authorityCollections,
+    maxSkewMs: options.recordsMaxSkewMs,
+    tombstoneHorizonMs: options.tombstoneHorizonMs,
+    purgeIntervalMs: options.purgeIntervalMs,
+  })
+  const committer = new GroupCommitter(storage, log, metrics)
   let rooms: RoomRegistry | undefined
+  const pubsub = options.pubsub ?? null
+  const cluster = pubsub
+    ? new Cluster(pubsub, (doc, m) => {
+        const room = rooms?.peek(doc)
+        if (m.kind === 'update') room?.remoteUpdate(m.update)
+        else room?.remoteAwareness(m.from, m.update)
+      })
+    : null
+  pubsub?.onResync(() => {
+    for (const room of rooms?.values() ?? []) room.resync()
+  })
   const compactor = new Compactor(storage, log, (doc, n, bytes, size) => rooms?.peek(doc)?.compacted(n, bytes, size))
   const ctx: RelayContext = {
     storage,
@@ -71,6 +104,8 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     log,
     metrics,
     verifyToken: verifyToken ?? devVerifier,
+    cluster,
+    records,
   }
   const registry = new RoomRegistry(ctx)
   rooms = registry
@@ -82,7 +117,21 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
 
   const docs = docsRest(ctx, registry)
   const http = createServer(
-    httpRoutes({ metrics, isClosing: () => closing, staticDir: options.staticDir, devSecret, docs }),
+    httpRoutes({
+      ready: async () => ({
+        storage: await storage.load('\u0000readyz').then(
+          () => true,
+          () => false,
+        ),
+        pubsub: pubsub ? pubsub.healthy : null,
+      }),
+      metrics,
+      isClosing: () => closing,
+      staticDir: options.staticDir,
+      devSecret,
+      docs,
+      records: recordsRest(ctx, records),
+    }),
   )
   const heartbeatMs = options.heartbeatMs ?? 30_000
   const wss = new WebSocketServer({
@@ -144,6 +193,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     url: `ws://${urlHost}:${port}`,
     port,
     metrics,
+    records,
     stats: () => ({
       connections: conns.size,
       rooms: registry.size,
@@ -163,7 +213,9 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
       http.closeAllConnections()
       for (const room of registry.values()) if (room.hasLog) compactor.schedule(room.name)
       await compactor.finish(SHUTDOWN_COMPACTION_MS)
+      await pubsub?.close()
       await storage.close()
+      await records.close()
       await httpClosed
     },
   }

@@ -55,7 +55,7 @@ export function upgradeHandler(o: UpgradeOptions) {
     const name = tandem ? '' : parseDocName(req.url ?? '/', ctx.limits.maxDocNameLength)
     if (name === null) return refuse(socket, '400 Bad Request')
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const conn = new Connection(ws, nextConnId++, ctx.limits.maxBufferedBytes, ctx.log)
+      const conn = new Connection(ws, nextConnId++, ctx.limits.maxBufferedBytes, ctx.log, ctx.metrics)
       const untrack = o.track(conn, ip)
       if (tandem) {
         const session = new TandemSession(ctx, rooms, conn, o.heartbeatMs)

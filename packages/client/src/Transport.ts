@@ -53,7 +53,10 @@ export class Transport {
   private lastHeard = 0
   private pingId = 0
   private nextChannel = 1
-  private readonly channels = new Map<number, { doc: string; handler: ChannelHandler }>()
+  private readonly channels = new Map<
+    number,
+    { subscribe: (channel: number) => TandemMessage; handler: ChannelHandler }
+  >()
   private readonly onOnline = () => this.retryNow()
 
   constructor(private readonly options: TransportOptions) {
@@ -64,10 +67,22 @@ export class Transport {
 
   /** Attaches a document; returns its channel id. */
   open(doc: string, handler: ChannelHandler): number {
+    return this.openWith((channel) => ({ type: T.Subscribe, channel, doc }), handler)
+  }
+
+  /**
+   * Attaches a record collection. `token` is read at every (re)subscribe, so a reconnect
+   * pulls from where the last applied page left off.
+   */
+  openRecords(collection: string, handler: ChannelHandler, token: () => string): number {
+    return this.openWith((channel) => ({ type: T.RecordsSubscribe, channel, collection, token: token() }), handler)
+  }
+
+  private openWith(subscribe: (channel: number) => TandemMessage, handler: ChannelHandler): number {
     const channel = this.nextChannel++
-    this.channels.set(channel, { doc, handler })
+    this.channels.set(channel, { subscribe, handler })
     if (this.state.value === 'connected') {
-      this.send({ type: T.Subscribe, channel, doc })
+      this.send(subscribe(channel))
       handler.opened()
     }
     return channel
@@ -164,8 +179,8 @@ export class Transport {
       if (this.state.value === 'connected') return
       this.attempts = 0
       this.state.set('connected')
-      for (const [channel, { doc, handler }] of this.channels) {
-        this.send({ type: T.Subscribe, channel, doc })
+      for (const [channel, { subscribe, handler }] of this.channels) {
+        this.send(subscribe(channel))
         handler.opened()
       }
       return

@@ -1,6 +1,9 @@
 import { DocHandle, type User } from './DocHandle.ts'
 import { IndexedDbStore } from './IndexedDbStore.ts'
 import { type LocalStore, MemoryStore } from './LocalStore.ts'
+import { IndexedDbRecordStore } from './records/IndexedDbRecordStore.ts'
+import { RecordCollection } from './records/RecordCollection.ts'
+import { MemoryRecordStore, type RecordStore } from './records/RecordStore.ts'
 import { type ConnectionState, Transport, type TransportOptions } from './Transport.ts'
 
 export interface TandemOptions {
@@ -21,6 +24,8 @@ export interface TandemOptions {
   onError?: (error: Error) => void
   /** Token for the server, fetched on every connect and before the current one expires. */
   getToken?: () => string | Promise<string>
+  /** Records: where to keep them (default follows `storage`), and a clock id/source for tests. */
+  records?: { store?: RecordStore; nodeId?: string; wallClock?: () => number }
   /** Tuning for tests; the defaults suit production. */
   transport?: Pick<TransportOptions, 'pingMs' | 'deadAfterMs' | 'backoff'>
 }
@@ -28,6 +33,8 @@ export interface TandemOptions {
 export interface Tandem {
   /** The document `name`, opened once per client however often it is asked for. */
   doc(name: string): DocHandle
+  /** The record collection `name` (field-level LWW), opened once per client. */
+  records(name: string): RecordCollection
   /** The one socket's state. */
   readonly connection: Transport['state']
   /** The "offline switch": pause or resume the network; local work goes on either way. */
@@ -56,6 +63,12 @@ export function createTandem(options: TandemOptions): Tandem {
     ...options.transport,
   })
   const docs = new Map<string, DocHandle>()
+  const collections = new Map<string, RecordCollection>()
+  const recordStore =
+    options.records?.store ??
+    (storage === 'indexeddb'
+      ? new IndexedDbRecordStore({ name: `tandem-records:${options.url}` })
+      : new MemoryRecordStore())
   // Tell the others this tab is gone before it is: stock clients do the same.
   const onPageHide = () => {
     for (const d of docs.values()) d.awareness.setLocalState(null)
@@ -77,14 +90,32 @@ export function createTandem(options: TandemOptions): Tandem {
       }
       return handle
     },
+    records(name) {
+      let collection = collections.get(name)
+      if (!collection) {
+        collection = new RecordCollection(name, {
+          store: recordStore,
+          transport,
+          crossTabName: crossTab ? `tandem-records:${options.url}:${name}` : null,
+          nodeId: options.records?.nodeId,
+          wallClock: options.records?.wallClock,
+          onError: options.onError,
+        })
+        collections.set(name, collection)
+      }
+      return collection
+    },
     connection: transport.state,
     setOnline: (online) => transport.setEnabled(online),
     destroy() {
       globalThis.removeEventListener?.('pagehide', onPageHide)
       for (const d of docs.values()) d.destroy()
       docs.clear()
+      for (const c of collections.values()) c.destroy()
+      collections.clear()
       transport.destroy()
       store.close()
+      recordStore.close()
     },
   }
 }

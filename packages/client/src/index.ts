@@ -5,3 +5,16 @@ export { IndexedDbStore, type IndexedDbStoreOptions } from './IndexedDbStore.ts'
 export { type LocalStore, MemoryStore, type StoredUpdates, type StoreKey } from './LocalStore.ts'
 export { Observable } from './Observable.ts'
 export { FROM_OTHER_TAB, FROM_SERVER, FROM_STORE } from './origins.ts'
+export { IndexedDbRecordStore } from './records/IndexedDbRecordStore.ts'
+export type { ChangeSource } from './records/LocalRecords.ts'
+export type { RecordValues } from './records/localMutations.ts'
+export type { RecordsCheckInReport } from './records/merkleCheckIn.ts'
+export { RecordCollection } from './records/RecordCollection.ts'
+export {
+  type LoadedCollection,
+  MemoryRecordStore,
+  type RecordStore,
+  type RecordStoreBatch,
+  type StoredOutboxEntry,
+} from './records/RecordStore.ts'
+export type { RecordsEvents, RecordsStatus, RejectedEvent } from './records/recordsEvents.ts'

@@ -59,4 +59,16 @@ export enum TandemMessageType {
   Refused = 12,
   /** s->c: the token expires soon; send a Hello with a fresh one or be closed. */
   TokenExpiring = 13,
+  /** c->s: attach `channel` to a record collection and pull changes since `token` ('' = from scratch). */
+  RecordsSubscribe = 14,
+  /** s->c: a page of record changes or a live change; JSON `{changes, token, reset, more, conflicts?}`. */
+  RecordsChanges = 15,
+  /** c->s: a batch of mutations, JSON `{mutations}`; `id` matches the RecordsResult. */
+  RecordsPush = 16,
+  /** s->c: per-mutation results of RecordsPush `id`, JSON `{results}`. */
+  RecordsResult = 17,
+  /** c->s: one step of a Merkle check-in (root, children, buckets, records), JSON. */
+  MerkleRequest = 18,
+  /** s->c: the answer to MerkleRequest `id`, JSON. */
+  MerkleReply = 19,
 }

@@ -19,6 +19,20 @@ export type TandemMessage =
   | { type: T.Error; channel: number; code: number; reason: string }
   | { type: T.Refused; channel: number; seq: number; code: number; reason: string }
   | { type: T.TokenExpiring; expiresAt: number }
+  // Records: the JSON bodies are validated by @tandem/records' wire parsers, not here.
+  | { type: T.RecordsSubscribe; channel: number; collection: string; token: string }
+  | { type: T.RecordsChanges; channel: number; json: string }
+  | { type: T.RecordsPush; channel: number; id: number; json: string }
+  | { type: T.RecordsResult; channel: number; id: number; json: string }
+  | { type: T.MerkleRequest; channel: number; id: number; json: string }
+  | { type: T.MerkleReply; channel: number; id: number; json: string }
+
+/** Request/response frames: a channel, a client-chosen request id, and a JSON body. */
+const ID_JSON: readonly [string, 'u' | 's'][] = [
+  ['channel', 'u'],
+  ['id', 'u'],
+  ['json', 's'],
+]
 
 /** Field layout per type, in order: u = varUint, s = varString, b = varUint8Array, f = flag. */
 const LAYOUT: { [K in T]: readonly [string, 'u' | 's' | 'b' | 'f'][] } = {
@@ -72,6 +86,19 @@ const LAYOUT: { [K in T]: readonly [string, 'u' | 's' | 'b' | 'f'][] } = {
     ['reason', 's'],
   ],
   [T.TokenExpiring]: [['expiresAt', 'u']],
+  [T.RecordsSubscribe]: [
+    ['channel', 'u'],
+    ['collection', 's'],
+    ['token', 's'],
+  ],
+  [T.RecordsChanges]: [
+    ['channel', 'u'],
+    ['json', 's'],
+  ],
+  [T.RecordsPush]: ID_JSON,
+  [T.RecordsResult]: ID_JSON,
+  [T.MerkleRequest]: ID_JSON,
+  [T.MerkleReply]: ID_JSON,
 }
 
 export function encodeTandemMessage(message: TandemMessage): Uint8Array {

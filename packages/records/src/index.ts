@@ -64,3 +64,13 @@ export { parseRecord } from './parseRecord.ts'
 export { isRecordsError, RecordsError, type RecordsErrorCode } from './RecordsError.ts'
 export { canonicalRecordText, idHash, recordDigest } from './recordDigest.ts'
 export { decodeSyncToken, encodeSyncToken, type SyncPosition } from './syncToken.ts'
+export {
+  type ChangesPage,
+  type MerkleRequestBody,
+  type MutationResult,
+  parseChangesPage,
+  parseMerkleRequest,
+  parseMutationResults,
+  parsePushBody,
+  type RejectReason,
+} from './wire.ts'

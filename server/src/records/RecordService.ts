@@ -104,7 +104,10 @@ export class RecordService {
   /** Calls `listener` with every committed change of `collection`; returns the unsubscribe. */
   subscribe(collection: string, listener: (change: LiveChange) => void): () => void {
     let set = this.listeners.get(collection)
-    if (!set) this.listeners.set(collection, (set = new Set()))
+    if (!set) {
+      set = new Set()
+      this.listeners.set(collection, set)
+    }
     set.add(listener)
     return () => {
       set.delete(listener)

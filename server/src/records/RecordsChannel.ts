@@ -40,10 +40,10 @@ export class RecordsChannel {
 
   private async pull(token: string): Promise<void> {
     for (;;) {
-      const { page, seq } = await this.service.pull(this.collection, token, PAGE_SIZE)
+      const page = await this.service.pull(this.collection, token, PAGE_SIZE)
       if (this.closed) return
-      this.send({ type: T.RecordsChanges, channel: this.id, json: JSON.stringify(page) })
-      this.position = seq
+      this.send({ type: T.RecordsChanges, channel: this.id, json: page.json })
+      this.position = page.seq
       token = page.token
       if (!page.more) break
       for (let i = 0; i < DRAIN_MAX_WAITS && this.conn.ws.bufferedAmount > DRAIN_BELOW; i++) {

@@ -51,8 +51,8 @@ export class SqliteRecordStorage implements RecordStorage {
         'SELECT head, purged FROM record_collection WHERE collection = ?',
       ),
       setHead: db.prepare<[string, number]>(
-        `INSERT INTO record_collection (collection, head, purged) VALUES (?1, ?2, 0)
-         ON CONFLICT(collection) DO UPDATE SET head = ?2`,
+        `INSERT INTO record_collection (collection, head, purged) VALUES (?, ?, 0)
+         ON CONFLICT(collection) DO UPDATE SET head = excluded.head`,
       ),
       row: db.prepare<[string, string], Row>(
         'SELECT id, data, digest, deleted, seq FROM record WHERE collection = ? AND id = ?',
@@ -77,8 +77,8 @@ export class SqliteRecordStorage implements RecordStorage {
       purgedBy: db.prepare<[number], { collection: string; seq: number }>(
         'SELECT collection, max(seq) AS seq FROM record WHERE deleted = 1 AND changed_at < ? GROUP BY collection',
       ),
-      raisePurged: db.prepare<[string, number]>(
-        'UPDATE record_collection SET purged = max(purged, ?2) WHERE collection = ?1',
+      raisePurged: db.prepare<[number, string]>(
+        'UPDATE record_collection SET purged = max(purged, ?) WHERE collection = ?',
       ),
       deleteTombstones: db.prepare<[number]>('DELETE FROM record WHERE deleted = 1 AND changed_at < ?'),
       deleteMutations: db.prepare<[number]>('DELETE FROM record_mutation WHERE at < ?'),
@@ -139,7 +139,7 @@ export class SqliteRecordStorage implements RecordStorage {
   async purge(before: number): Promise<{ tombstones: number; mutations: number }> {
     return this.db
       .transaction(() => {
-        for (const { collection, seq } of this.s.purgedBy.all(before)) this.s.raisePurged.run(collection, seq)
+        for (const { collection, seq } of this.s.purgedBy.all(before)) this.s.raisePurged.run(seq, collection)
         const tombstones = this.s.deleteTombstones.run(before).changes
         const mutations = this.s.deleteMutations.run(before).changes
         return { tombstones, mutations }

@@ -1,9 +1,11 @@
-import { type ChangesPage, decodeSyncToken, encodeSyncToken, type LwwRecord } from '@tandem/records'
+import { decodeSyncToken, encodeSyncToken } from '@tandem/records'
 import type { RecordStorage } from './RecordStorage.ts'
 
-/** A page plus the sequence number it ends at, which a live channel continues from. */
+/** A page as wire JSON (a ChangesPage), plus the sequence number it ends at, which a live channel continues from. */
 export interface PageRead {
-  readonly page: ChangesPage
+  readonly json: string
+  readonly token: string
+  readonly more: boolean
   readonly seq: number
 }
 
@@ -41,6 +43,8 @@ export async function readPage(
   const last = read.rows.at(-1)?.seq ?? since
   // A complete read is current up to the head, even if the newest rows were rewritten later.
   const seq = read.more ? last : Math.max(last, read.head)
-  const changes = read.rows.map((row) => JSON.parse(row.data) as LwwRecord)
-  return { page: { changes, token: encodeSyncToken({ epoch, seq }), reset, more: read.more }, seq }
+  const next = encodeSyncToken({ epoch, seq })
+  // Rows are stored as record JSON already: splice them in rather than parse and re-serialize.
+  const json = `{"changes":[${read.rows.map((row) => row.data).join(',')}],"token":${JSON.stringify(next)},"reset":${reset},"more":${read.more}}`
+  return { json, token: next, more: read.more, seq }
 }

@@ -32,6 +32,21 @@ export interface Committed {
   readonly conflicts: FieldConflict[]
 }
 
+/** Why a mutation is refused before storage is touched, if it is. */
+function refusalOf(ctx: WriteContext, collection: string, mutation: Mutation) {
+  const refuse = (reason: RejectReason, message: string) => ({ reason, message })
+  if (mutation.collection !== collection) return refuse('invalid', `mutation is for collection ${mutation.collection}`)
+  if (!ctx.canWrite) return refuse('forbidden', 'read-only access')
+  try {
+    const stamp = latestStamp(mutation)
+    if (stamp) ctx.clock.receive(stamp)
+  } catch (err) {
+    if (isRecordsError(err)) return refuse('clock-skew', err.message)
+    throw err
+  }
+  return null
+}
+
 const parseRow = (row: RecordRow | undefined) => (row ? (JSON.parse(row.data) as LwwRecord) : undefined)
 
 /**
@@ -48,30 +63,20 @@ export async function writeMutations(
   const results: (MutationResult | undefined)[] = new Array(raws.length)
   const refused: { index: number; recordId: string; reason: RejectReason; message: string }[] = []
   const valid: { index: number; mutation: Mutation }[] = []
-  raws.forEach((raw, index) => {
+  for (const [index, raw] of raws.entries()) {
     let mutation: Mutation
     try {
       mutation = parseMutation(raw)
     } catch (err) {
       const id = typeof (raw as { id?: unknown })?.id === 'string' ? (raw as { id: string }).id : `#${index}`
       results[index] = { id, status: 'rejected', reason: 'invalid', message: (err as Error).message, current: null }
-      return
+      continue
     }
-    const refuse = (reason: RejectReason, message: string) =>
-      refused.push({ index, recordId: mutation.recordId, reason, message })
     results[index] = { id: mutation.id, status: 'error', message: 'not processed' }
-    if (mutation.collection !== collection)
-      return refuse('invalid', `mutation is for collection ${mutation.collection}`)
-    if (!ctx.canWrite) return refuse('forbidden', 'read-only access')
-    try {
-      const stamp = latestStamp(mutation)
-      if (stamp) ctx.clock.receive(stamp)
-    } catch (err) {
-      if (isRecordsError(err)) return refuse('clock-skew', err.message)
-      throw err
-    }
-    valid.push({ index, mutation })
-  })
+    const refusal = refusalOf(ctx, collection, mutation)
+    if (refusal) refused.push({ index, recordId: mutation.recordId, ...refusal })
+    else valid.push({ index, mutation })
+  }
 
   const committed: Committed = { rows: [], records: [], conflicts: [] }
   const authorityConflicts = new Map<number, AuthorityFieldConflict[]>()
