@@ -6,6 +6,7 @@ export { RedisPubSub } from './cluster/RedisPubSub.ts'
 export { createLogger, type Logger } from './Logger.ts'
 export { Metrics } from './Metrics.ts'
 export type { RelayLimits } from './RelayContext.ts'
+export { PostgresRecordStorage } from './records/PostgresRecordStorage.ts'
 export { type LiveChange, RecordService, type RecordServiceOptions } from './records/RecordService.ts'
 export type {
   ChangesRead,

@@ -15,10 +15,12 @@ import { createLogger } from './Logger.ts'
 import { Metrics } from './Metrics.ts'
 import type { RelayContext } from './RelayContext.ts'
 import { RoomRegistry } from './RoomRegistry.ts'
+import { PostgresRecordStorage } from './records/PostgresRecordStorage.ts'
 import { RecordService } from './records/RecordService.ts'
 import { recordsRest } from './records/recordsRest.ts'
 import { SqliteRecordStorage } from './records/SqliteRecordStorage.ts'
 import { type RelayOptions, resolveLimits } from './relayOptions.ts'
+import { PostgresStorage } from './storage/PostgresStorage.ts'
 import { SqliteStorage } from './storage/SqliteStorage.ts'
 import { upgradeHandler } from './upgradeHandler.ts'
 
@@ -69,6 +71,8 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   const records = await RecordService.open({
     storage:
       options.recordStorage ??
+      // Documents in PostgreSQL means several instances: records go there too.
+      (options.storage instanceof PostgresStorage ? new PostgresRecordStorage(options.storage) : null) ??
       new SqliteRecordStorage({
         // With a custom document storage and no data folder there is nowhere to put a file:
         // records then live in memory (and a restart starts a new epoch, so clients reset).
@@ -92,8 +96,13 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
         else room?.remoteAwareness(m.from, m.update)
       })
     : null
+  if (cluster) {
+    cluster.joinRecords((collection) => records.remoteCommitted(collection))
+    records.onCommit = (collection) => cluster.publishRecords(collection)
+  }
   pubsub?.onResync(() => {
     for (const room of rooms?.values() ?? []) room.resync()
+    for (const collection of records.collections()) records.remoteCommitted(collection)
   })
   const compactor = new Compactor(storage, log, (doc, n, bytes, size) => rooms?.peek(doc)?.compacted(n, bytes, size))
   const ctx: RelayContext = {
@@ -214,8 +223,8 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
       for (const room of registry.values()) if (room.hasLog) compactor.schedule(room.name)
       await compactor.finish(SHUTDOWN_COMPACTION_MS)
       await pubsub?.close()
-      await storage.close()
       await records.close()
+      await storage.close()
       await httpClosed
     },
   }

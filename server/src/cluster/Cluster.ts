@@ -25,8 +25,21 @@ export class Cluster {
     this.pubsub.unsubscribe(`doc:${doc}`)
   }
 
+  /** Hears which record collections other instances committed to (payload: the name). */
+  joinRecords(onCommitted: (collection: string) => void): void {
+    this.pubsub.subscribe('records', (bytes) => {
+      const m = decodeClusterMessage(bytes)
+      if (m?.kind === 'records' && m.from !== this.instanceId) onCommitted(new TextDecoder().decode(m.update))
+    })
+  }
+
+  publishRecords(collection: string): void {
+    this.publish('records', 'records', new TextEncoder().encode(collection))
+  }
+
   /** Fire and forget: a lost message is recovered by the resync after the link returns. */
   publish(doc: string, kind: ClusterMessage['kind'], update: Uint8Array): void {
-    this.pubsub.publish(`doc:${doc}`, encodeClusterMessage({ kind, from: this.instanceId, update })).catch(() => {})
+    const channel = kind === 'records' ? 'records' : `doc:${doc}`
+    this.pubsub.publish(channel, encodeClusterMessage({ kind, from: this.instanceId, update })).catch(() => {})
   }
 }

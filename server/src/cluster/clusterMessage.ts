@@ -5,8 +5,9 @@ import * as encoding from 'lib0/encoding'
 export type ClusterMessage =
   | { kind: 'update'; from: string; update: Uint8Array }
   | { kind: 'awareness'; from: string; update: Uint8Array }
+  | { kind: 'records'; from: string; update: Uint8Array }
 
-const KINDS = ['update', 'awareness'] as const
+const KINDS = ['update', 'awareness', 'records'] as const
 
 export function encodeClusterMessage(m: ClusterMessage): Uint8Array {
   const e = encoding.createEncoder()

@@ -35,6 +35,11 @@ export class MerkleIndex {
     }
   }
 
+  /** Another instance committed to `collection`: rebuild the tree from storage when next asked. */
+  forget(collection: string): void {
+    this.trees.delete(collection)
+  }
+
   /** Answers one check-in step; bad paths from the client throw RecordsError. */
   async answer(collection: string, body: MerkleRequestBody): Promise<unknown> {
     const tree = await this.tree(collection)

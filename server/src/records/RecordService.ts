@@ -27,6 +27,12 @@ export interface RecordServiceOptions {
   purgeIntervalMs?: number
 }
 
+/** A live subscriber: local commits arrive as changes, other instances' as a nudge to re-read. */
+export interface RecordsListener {
+  change(change: LiveChange): void
+  remote(): void
+}
+
 /** A committed change as live subscribers get it: records in seq order and the token after them. */
 export interface LiveChange {
   readonly records: { record: LwwRecord; seq: number }[]
@@ -42,7 +48,9 @@ export interface LiveChange {
 export class RecordService {
   private readonly clock: HybridLogicalClock
   private readonly merkle: MerkleIndex
-  private readonly listeners = new Map<string, Set<(change: LiveChange) => void>>()
+  private readonly listeners = new Map<string, Set<RecordsListener>>()
+  /** Told after every local commit, so other instances can catch their subscribers up. */
+  onCommit: ((collection: string) => void) | null = null
   private queue: Promise<unknown> = Promise.resolve()
   private readonly timer: ReturnType<typeof setInterval> | null
 
@@ -91,7 +99,8 @@ export class RecordService {
         this.merkle.update(collection, committed.rows)
         const records = committed.rows.map((row, i) => ({ record: committed.records[i]!, seq: row.seq }))
         const change = { records, conflicts: committed.conflicts, epoch: this.epoch }
-        for (const listener of [...(this.listeners.get(collection) ?? [])]) listener(change)
+        for (const listener of [...(this.listeners.get(collection) ?? [])]) listener.change(change)
+        this.onCommit?.(collection)
       }
       return results
     })
@@ -101,8 +110,22 @@ export class RecordService {
     return this.serial(() => this.merkle.answer(collection, body))
   }
 
+  /**
+   * Another instance committed to `collection` (or messages from the others may have been
+   * lost): subscribers read what they miss from storage, the one source of truth.
+   */
+  remoteCommitted(collection: string): void {
+    this.merkle.forget(collection)
+    for (const listener of [...(this.listeners.get(collection) ?? [])]) listener.remote()
+  }
+
+  /** Every collection with live subscribers, for a resync after a pub/sub outage. */
+  collections(): string[] {
+    return [...this.listeners.keys()]
+  }
+
   /** Calls `listener` with every committed change of `collection`; returns the unsubscribe. */
-  subscribe(collection: string, listener: (change: LiveChange) => void): () => void {
+  subscribe(collection: string, listener: RecordsListener): () => void {
     let set = this.listeners.get(collection)
     if (!set) {
       set = new Set()

@@ -20,6 +20,9 @@ export class RecordsChannel {
   private live = false
   private position = 0
   private buffered: LiveChange[] = []
+  private catchingUp: Promise<void> | null = null
+  /** Something may have been committed since the last read: read again. */
+  private again = false
   private readonly unsubscribe: () => void
 
   constructor(
@@ -30,7 +33,10 @@ export class RecordsChannel {
     token: string,
     private readonly onClosed: (channel: RecordsChannel) => void,
   ) {
-    this.unsubscribe = service.subscribe(collection, (change) => this.changed(change))
+    this.unsubscribe = service.subscribe(collection, {
+      change: (change) => this.changed(change),
+      remote: () => this.catchUp(),
+    })
     this.pull(token).catch((err) => this.close(CloseCode.InternalError, `pull failed: ${String(err)}`))
   }
 
@@ -52,6 +58,38 @@ export class RecordsChannel {
     }
     this.live = true
     for (const change of this.buffered.splice(0)) this.changed(change)
+    if (this.again) this.catchUp()
+  }
+
+  /**
+   * Reads from storage whatever follows this channel's position: after another instance
+   * committed, or when a live change does not follow on directly (another instance's commit
+   * took the sequence numbers in between). Storage holds every change in order, so reading
+   * from the position can neither skip nor repeat one.
+   */
+  private catchUp(): void {
+    if (!this.live || this.catchingUp) {
+      this.again = true
+      return
+    }
+    this.catchingUp = (async () => {
+      do {
+        this.again = false
+        for (;;) {
+          const page = await this.service.pull(this.collection, this.service.tokenAt(this.position), PAGE_SIZE)
+          if (this.closed) return
+          if (page.seq > this.position) {
+            this.position = page.seq
+            this.send({ type: T.RecordsChanges, channel: this.id, json: page.json })
+          }
+          if (!page.more) break
+        }
+      } while (this.again && !this.closed)
+    })()
+      .catch((err) => this.close(CloseCode.InternalError, `catch-up failed: ${String(err)}`))
+      .finally(() => {
+        this.catchingUp = null
+      })
   }
 
   private changed(change: LiveChange): void {
@@ -62,6 +100,7 @@ export class RecordsChannel {
     }
     const fresh = change.records.filter((r) => r.seq > this.position)
     if (fresh.length === 0) return
+    if (this.catchingUp || fresh[0]!.seq !== this.position + 1) return this.catchUp()
     this.position = fresh.at(-1)!.seq
     const page = {
       changes: fresh.map((r) => r.record),

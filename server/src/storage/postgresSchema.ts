@@ -8,6 +8,16 @@ export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE tandem_doc_snapshot (doc text PRIMARY KEY, data bytea NOT NULL, updated_at timestamptz NOT NULL DEFAULT now());
    CREATE TABLE tandem_doc_log (id bigserial PRIMARY KEY, doc text NOT NULL, data bytea NOT NULL);
    CREATE INDEX tandem_doc_log_by_doc ON tandem_doc_log (doc, id);`,
+  `CREATE TABLE tandem_record (
+     collection text NOT NULL, id text NOT NULL, data text NOT NULL, digest text NOT NULL,
+     deleted boolean NOT NULL, seq bigint NOT NULL, changed_at bigint NOT NULL,
+     PRIMARY KEY (collection, id));
+   CREATE UNIQUE INDEX tandem_record_by_seq ON tandem_record (collection, seq);
+   CREATE INDEX tandem_record_tombstones ON tandem_record (deleted, changed_at);
+   CREATE TABLE tandem_record_collection (collection text PRIMARY KEY, head bigint NOT NULL, purged bigint NOT NULL);
+   CREATE TABLE tandem_record_mutation (collection text NOT NULL, id text NOT NULL, at bigint NOT NULL, PRIMARY KEY (collection, id));
+   CREATE INDEX tandem_record_mutation_by_age ON tandem_record_mutation (at);
+   CREATE TABLE tandem_record_meta (key text PRIMARY KEY, value text NOT NULL);`,
 ]
 
 const MIGRATION_LOCK = 0x74616e64 // "tand"
