@@ -1,4 +1,4 @@
-import * as Y from 'yjs'
+import { CompactionWorker } from './CompactionWorker.ts'
 import type { Logger } from './Logger.ts'
 import type { StorageAdapter } from './storage/StorageAdapter.ts'
 
@@ -9,7 +9,11 @@ import type { StorageAdapter } from './storage/StorageAdapter.ts'
  */
 export class Compactor {
   private readonly queue = new Set<string>()
+  private readonly worker = new CompactionWorker()
   private running: Promise<void> | null = null
+  private current: string | null = null
+  private again = false
+  private stopped = false
 
   constructor(
     private readonly storage: StorageAdapter,
@@ -20,30 +24,43 @@ export class Compactor {
       removedBytes: number,
       snapshotBytes: number,
     ) => void,
-  ) {}
+  ) {
+    this.worker.warm()
+  }
 
   schedule(doc: string): void {
-    this.queue.add(doc)
+    // A request during this document's compaction runs it again afterwards: the log it
+    // loaded may already be missing what triggered the request.
+    if (this.current === doc) this.again = true
+    else this.queue.add(doc)
     this.running ??= this.run().finally(() => {
       this.running = null
     })
   }
 
+  /** True while a compaction runs or waits. */
+  get busy(): boolean {
+    return this.running !== null
+  }
+
   isQueued(doc: string): boolean {
-    return this.queue.has(doc)
+    return this.queue.has(doc) && this.current !== doc
   }
 
   private async run(): Promise<void> {
     // Yield first so that compaction never runs inside the commit that triggered it.
     await new Promise((resolve) => setImmediate(resolve))
     for (const doc of this.queue) {
-      if (!this.queue.has(doc)) break
+      this.queue.delete(doc)
+      this.current = doc
+      this.again = false
       try {
         await this.compact(doc)
       } catch (err) {
         this.log.error('compaction failed', { doc, error: String(err) })
       }
-      this.queue.delete(doc)
+      this.current = null
+      if (this.again && !this.stopped) this.queue.add(doc)
       await new Promise((resolve) => setImmediate(resolve))
     }
   }
@@ -53,14 +70,7 @@ export class Compactor {
     const stored = await this.storage.load(doc)
     if (stored.updates.length === 0) return
     const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates
-    const ydoc = new Y.Doc({ gc: true })
-    let snapshot: Uint8Array
-    try {
-      Y.applyUpdate(ydoc, Y.mergeUpdates(parts))
-      snapshot = Y.encodeStateAsUpdate(ydoc)
-    } finally {
-      ydoc.destroy()
-    }
+    const snapshot = await this.worker.merge(parts)
     await this.storage.compact(doc, snapshot, stored.head)
     this.onCompacted(doc, stored.updates.length, stored.logBytes, snapshot.length)
   }
@@ -81,7 +91,9 @@ export class Compactor {
     })
     await Promise.race([this.idle(), budget])
     clearTimeout(timer)
+    this.stopped = true
     this.queue.clear()
     await this.idle()
+    await this.worker.stop()
   }
 }

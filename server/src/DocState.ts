@@ -1,8 +1,11 @@
 import { updateDigest } from '@tandem/protocol'
 import * as Y from 'yjs'
+import { mergeMany } from './mergeMany.ts'
 
 const EMPTY_STATE = Y.mergeUpdates([])
-const MAX_TAIL = 512
+/** A cache whose unmerged tail grows past this is dropped: storage rebuilds it on demand. */
+const MAX_TAIL = 2_000
+const MAX_TAIL_BYTES = 1 << 20
 
 /**
  * The committed state of one document as Yjs update bytes, without a Y.Doc. The relay never
@@ -13,28 +16,34 @@ const MAX_TAIL = 512
 export class DocState {
   private merged: Uint8Array
   private tail: Uint8Array[] = []
+  private tailBytes = 0
   private stateVector: Uint8Array | null = null
   private digestPromise: Promise<Uint8Array> | null = null
 
   constructor(parts: readonly Uint8Array[]) {
-    this.merged =
-      parts.length === 0 ? EMPTY_STATE : parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts as Uint8Array[])
+    this.merged = parts.length === 0 ? EMPTY_STATE : mergeMany(parts)
   }
 
   /** Adds a committed update. Merging is deferred until someone asks for the state. */
-  add(update: Uint8Array): void {
+  /**
+   * Adds a committed update; merging waits until someone asks for the state. Returns false
+   * once the unmerged tail is too long to keep: the owner then drops this cache (merging here
+   * would stall the update path) and rebuilds it from storage when next asked.
+   */
+  add(update: Uint8Array): boolean {
     this.tail.push(update)
+    this.tailBytes += update.length
     this.stateVector = null
     this.digestPromise = null
-    // Bound the tail so a document nobody reads cannot hold an unbounded list.
-    if (this.tail.length >= MAX_TAIL) this.update()
+    return this.tail.length < MAX_TAIL && this.tailBytes < MAX_TAIL_BYTES
   }
 
   /** The whole state as one update. */
   update(): Uint8Array {
     if (this.tail.length > 0) {
-      this.merged = Y.mergeUpdates([this.merged, ...this.tail])
+      this.merged = mergeMany([this.merged, ...this.tail])
       this.tail = []
+      this.tailBytes = 0
     }
     return this.merged
   }
@@ -61,6 +70,6 @@ export class DocState {
 
   /** Bytes held, for eviction decisions and metrics. */
   byteLength(): number {
-    return this.merged.length + this.tail.reduce((n, u) => n + u.length, 0)
+    return this.merged.length + this.tailBytes
   }
 }

@@ -28,6 +28,11 @@ export class Room {
   /** When the room last had a connection or a state request; drives eviction. */
   lastActive = Date.now()
   private state: DocState | null = null
+  /** When the document was deleted (ms), once a load told; null while it lives. */
+  deletedAt: number | null = null
+  /** A load completed, so `deletedAt` is known. */
+  private known = false
+  private readonly beforeLoad: (() => void)[] = []
   private loading: Promise<DocState> | null = null
   /** Updates committed while a load was in flight: the load may or may not include them. */
   private committedDuringLoad: Uint8Array[] = []
@@ -55,6 +60,8 @@ export class Room {
     this.committedDuringLoad = []
     try {
       const stored = await this.ctx.storage.load(this.name)
+      this.deletedAt = stored.deletedAt ?? null
+      this.known = true
       const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : [...stored.updates]
       // Yjs updates are idempotent, so merging an update twice is harmless; missing one is not.
       parts.push(...this.committedDuringLoad)
@@ -62,12 +69,39 @@ export class Room {
       this.logUpdates = stored.updates.length + this.committedDuringLoad.length
       this.logBytes = stored.logBytes
       this.snapshotBytes = stored.snapshot?.length ?? 0
+      if (this.deletedAt) this.state = new DocState([])
       this.maybeCompact()
       return this.state
     } finally {
       this.loading = null
       this.committedDuringLoad = []
+      for (const run of this.beforeLoad.splice(0)) run()
     }
+  }
+
+  /**
+   * Runs `fn` once this room knows whether its document was deleted: writes that arrive
+   * before the first load wait for it (in order), so none is stored under a tombstone.
+   */
+  private whenKnown(fn: () => void): void {
+    if (this.known) return fn()
+    this.beforeLoad.push(fn)
+    this.getState().catch(() => {})
+  }
+
+  /** An operator deleted the document: everyone here is told and nothing more is accepted. */
+  markDeleted(at: number): void {
+    this.deletedAt = at
+    this.known = true
+    this.state = new DocState([])
+    for (const peer of [...this.conns]) peer.close(CloseCode.DocumentDeleted, 'document was deleted')
+  }
+
+  /** An operator imported a document under this name: load it afresh. */
+  undelete(): void {
+    this.deletedAt = null
+    this.known = false
+    this.state = null
   }
 
   /** Queues `update` for commit; `origin` does not get it echoed back. */
@@ -78,6 +112,11 @@ export class Room {
     onCommitted?: () => void,
     onFailed?: (err: unknown) => void,
   ): void {
+    if (!this.known) return this.whenKnown(() => this.write(update, frame, origin, onCommitted, onFailed))
+    if (this.deletedAt) {
+      origin?.close(CloseCode.DocumentDeleted, 'document was deleted')
+      return onFailed?.(new Error('document was deleted'))
+    }
     this.pendingWrites++
     this.ctx.committer.enqueue({
       doc: this.name,
@@ -102,6 +141,8 @@ export class Room {
    * carried nothing new is acknowledged without reordering acks.
    */
   afterWrites(origin: Peer, onCommitted: () => void): void {
+    if (!this.known) return this.whenKnown(() => this.afterWrites(origin, onCommitted))
+    if (this.deletedAt) return origin.close(CloseCode.DocumentDeleted, 'document was deleted')
     this.pendingWrites++
     this.ctx.committer.enqueue({
       doc: this.name,
@@ -121,6 +162,7 @@ export class Room {
   greet(peer: Peer): void {
     this.getState().then(
       (state) => {
+        if (this.deletedAt) return peer.close(CloseCode.DocumentDeleted, 'document was deleted')
         peer.send(encodeSyncStep1(state.getStateVector()))
         if (this.awareness.size > 0) peer.send(encodeAwareness(this.awareness.entries()))
       },
@@ -142,7 +184,7 @@ export class Room {
   }
 
   private received(update: Uint8Array, frame: Uint8Array, origin: Peer | null): void {
-    if (this.state) this.state.add(update)
+    if (this.state && !this.state.add(update)) this.state = null
     else if (this.loading) this.committedDuringLoad.push(update)
     this.logUpdates++
     this.logBytes += update.length

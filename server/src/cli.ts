@@ -30,6 +30,10 @@ async function serve(options: CliOptions): Promise<void> {
   const secret = readSecret(options.secretFile, process.env)
   const publicKeyPem = options.publicKeyFile ? readFileSync(options.publicKeyFile, 'utf8') : undefined
   if (secret || publicKeyPem) options.auth = { secret, publicKeyPem, publicKeyAlgorithm: options.publicKeyAlgorithm }
+  if (options.adminTokenFile) options.adminToken = readFileSync(options.adminTokenFile, 'utf8').trim()
+  if (options.adminToken !== undefined && options.adminToken.length < 16) {
+    throw new UsageError('the admin token must be at least 16 characters')
+  }
   const logger = createLogger(options.logLevel)
   // Schema and channel prefix let several deployments (or test runs) share one database and one Redis.
   const env = process.env

@@ -52,10 +52,9 @@ export function docsRest(ctx: RelayContext, rooms: RoomRegistry) {
     }
     if (!access.canReadDoc(name)) return error(res, 403, `token does not open '${name}'`)
     const room = rooms.get(name)
-    if (req.method === 'GET') {
-      const state = await room.getState()
-      return send(res, 200, state.update(), 'application/octet-stream')
-    }
+    const state = await room.getState()
+    if (room.deletedAt) return error(res, 410, `'${name}' was deleted`)
+    if (req.method === 'GET') return send(res, 200, state.update(), 'application/octet-stream')
     if (req.method !== 'POST') return error(res, 405, 'GET or POST')
     if (!access.canWriteDoc(name)) return error(res, 403, 'read-only access')
     const body = await readBody(req, ctx.limits.maxFrameBytes)

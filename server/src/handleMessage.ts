@@ -30,7 +30,10 @@ export function handleMessage(ctx: RelayContext, room: Room, conn: Peer, frame: 
         assertValidStateVector(message.stateVector)
         const stateVector = message.stateVector.slice()
         room.getState().then(
-          (state) => conn.send(encodeSyncStep2(state.diff(stateVector))),
+          (state) => {
+            if (room.deletedAt) conn.close(CloseCode.DocumentDeleted, 'document was deleted')
+            else conn.send(encodeSyncStep2(state.diff(stateVector)))
+          },
           (err) => {
             ctx.log.error('loading document failed', { doc: room.name, error: String(err) })
             conn.close(CloseCode.StorageUnavailable, 'could not load document')

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { ADMIN_PREFIX } from './admin/adminRoutes.ts'
 import { parseDuration } from './auth/parseDuration.ts'
 import { signToken } from './auth/signToken.ts'
 import { DOCS_PREFIX } from './docsRest.ts'
@@ -9,6 +10,8 @@ import { serveStatic } from './serveStatic.ts'
 export interface HttpRouteOptions {
   /** Whether this instance can serve: storage answers and the pub/sub link (if any) is up. */
   ready: () => Promise<{ storage: boolean; pubsub: boolean | null }>
+  /** Handles /admin/... when an admin token is configured; errors become 500s. */
+  admin?: (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void>
   /** Handles /v1/docs/...; errors become 500s. */
   docs: (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void>
   /** Handles /v1/records/...; errors become 500s. */
@@ -49,7 +52,9 @@ export function httpRoutes(options: HttpRouteOptions) {
       ? options.docs
       : url.pathname.startsWith(RECORDS_PREFIX)
         ? options.records
-        : undefined
+        : url.pathname.startsWith(ADMIN_PREFIX)
+          ? options.admin
+          : undefined
     if (rest) {
       rest(req, res, url.pathname).catch((err) => {
         if (!res.headersSent) json(res, 500, { error: String(err) })

@@ -23,4 +23,10 @@ export { DEFAULT_LIMITS, type RelayOptions } from './relayOptions.ts'
 export { type Relay, RelayConfigError, startRelay } from './startRelay.ts'
 export { PostgresStorage, type PostgresStorageOptions } from './storage/PostgresStorage.ts'
 export { SqliteStorage, type SqliteStorageOptions } from './storage/SqliteStorage.ts'
-export { type AppendEntry, emptyDoc, type StorageAdapter, type StoredDoc } from './storage/StorageAdapter.ts'
+export {
+  type AppendEntry,
+  type DocInfo,
+  emptyDoc,
+  type StorageAdapter,
+  type StoredDoc,
+} from './storage/StorageAdapter.ts'

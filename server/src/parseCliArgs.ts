@@ -28,6 +28,7 @@ export const USAGE = `Usage: tandem-server [options]
   --tombstone-horizon D    purge record tombstones after D (e.g. 30d, 12h; default 30d)
   --postgres URL           keep documents in PostgreSQL (env TANDEM_POSTGRES_URL) instead of SQLite
   --redis URL              share live updates with other instances over Redis (env TANDEM_REDIS_URL)
+  --admin-token-file PATH  enable the admin API (/admin/docs) for this bearer token (or env TANDEM_ADMIN_TOKEN)
   --dev                    serve demo tokens at /dev/token (loopback only)
   --static DIR             also serve the files of DIR over HTTP (the playground)
   --log-level L            info, warn, error or silent   (env TANDEM_LOG_LEVEL, default info)
@@ -47,6 +48,7 @@ export interface CliOptions extends RelayOptions {
   publicKeyFile?: string
   publicKeyAlgorithm?: string
   postgresUrl?: string
+  adminTokenFile?: string
   redisUrl?: string
 }
 
@@ -88,6 +90,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions
         'tombstone-horizon': { type: 'string' },
         postgres: { type: 'string' },
         redis: { type: 'string' },
+        'admin-token-file': { type: 'string' },
         dev: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         ...Object.fromEntries(LIMIT_FLAGS.map(([flag]) => [flag, { type: 'string' as const }])),
@@ -117,6 +120,8 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions
     devTokens: values.dev === true,
     postgresUrl: str('postgres', 'TANDEM_POSTGRES_URL'),
     redisUrl: str('redis', 'TANDEM_REDIS_URL'),
+    adminTokenFile: values['admin-token-file'] as string | undefined,
+    adminToken: env.TANDEM_ADMIN_TOKEN || undefined,
     authorityCollections: (values['authority-collections'] as string | undefined)
       ?.split(',')
       .map((c) => c.trim())

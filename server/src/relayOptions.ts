@@ -29,6 +29,8 @@ export interface RelayOptions extends Partial<RelayLimits> {
   allowedOrigins?: string[]
   /** Pub/sub to other relay instances sharing the storage (Redis); the relay closes it on close(). */
   pubsub?: PubSub
+  /** Bearer token of the admin API (/admin/...); without one the API does not exist. */
+  adminToken?: string
   /** Serve GET /dev/token (demo tokens for the playground); loopback only. */
   devTokens?: boolean
   /**

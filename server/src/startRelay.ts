@@ -3,6 +3,7 @@ import { createServer } from 'node:http'
 import { join } from 'node:path'
 import { CloseCode, TANDEM_SUBPROTOCOL } from '@tandem/protocol'
 import { WebSocketServer } from 'ws'
+import { adminRoutes } from './admin/adminRoutes.ts'
 import { createTokenVerifier } from './auth/TokenVerifier.ts'
 import { Compactor } from './Compactor.ts'
 import type { Connection } from './Connection.ts'
@@ -35,7 +36,7 @@ export interface Relay {
   /** Records: pulls, pushes, check-ins and tombstone purge (tests call purge directly). */
   readonly records: RecordService
   /** Numbers for tests and metrics. */
-  stats(): { connections: number; rooms: number; pendingWrites: number; cachedBytes: number }
+  stats(): { connections: number; rooms: number; pendingWrites: number; cachedBytes: number; compacting: boolean }
   /** Stops accepting, commits what was received, closes every socket (1001), closes storage. */
   close(): Promise<void>
 }
@@ -93,7 +94,9 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     ? new Cluster(pubsub, (doc, m) => {
         const room = rooms?.peek(doc)
         if (m.kind === 'update') room?.remoteUpdate(m.update)
-        else room?.remoteAwareness(m.from, m.update)
+        else if (m.kind === 'awareness') room?.remoteAwareness(m.from, m.update)
+        else if (m.kind === 'deleted') room?.markDeleted(Date.now())
+        else if (m.kind === 'restored') room?.undelete()
       })
     : null
   if (cluster) {
@@ -139,6 +142,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
       staticDir: options.staticDir,
       devSecret,
       docs,
+      admin: options.adminToken ? adminRoutes(ctx, registry, options.adminToken) : undefined,
       records: recordsRest(ctx, records),
     }),
   )
@@ -208,6 +212,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
       rooms: registry.size,
       pendingWrites: committer.pending,
       cachedBytes: [...registry.values()].reduce((n, r) => n + r.cachedBytes, 0),
+      compacting: compactor.busy,
     }),
     async close() {
       if (closing) return

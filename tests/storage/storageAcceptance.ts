@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe } from 'vitest'
 import type { StorageAdapter } from '../../server/src/storage/StorageAdapter.ts'
+import { storageAdminCases } from './storageAdminCases.ts'
 import { storageLifecycleCases } from './storageLifecycleCases.ts'
 import { storageLogCases } from './storageLogCases.ts'
 
@@ -47,5 +48,6 @@ export function describeStorageAdapter(name: string, createHarness: () => Promis
     }
     storageLogCases(context)
     storageLifecycleCases(context)
+    storageAdminCases(context)
   })
 }

@@ -37,9 +37,9 @@ export interface IndexedDbStoreOptions {
 }
 
 /**
- * Updates of all documents in one object store (auto-increment keys, indexed by document), so
- * an append is one small put and a load is one range read. A write resolves on the
- * transaction's `complete` event: committed, not merely queued.
+ * Updates of all documents in one object store (generated ids, indexed by [doc, id]), so an
+ * append is one small put and a load is one range read that starts past what compaction
+ * deleted. A write resolves on the transaction's `complete` event: committed, not merely queued.
  */
 export class IndexedDbStore implements LocalStore {
   private db: Promise<IDBDatabase> | null = null

@@ -23,6 +23,8 @@ export const CloseCode = {
   Unauthorized: 4401,
   /** Authenticated, but not allowed to access this resource. */
   Forbidden: 4403,
+  /** The document was deleted by an operator; it cannot be written again under this name. */
+  DocumentDeleted: 4410,
   /** The document name is invalid (too long, bad characters). */
   InvalidDocumentName: 4404,
   /** The peer does not read what is sent to it, so its send buffer passed the limit. Transient. */

@@ -6,8 +6,9 @@ export type ClusterMessage =
   | { kind: 'update'; from: string; update: Uint8Array }
   | { kind: 'awareness'; from: string; update: Uint8Array }
   | { kind: 'records'; from: string; update: Uint8Array }
+  | { kind: 'deleted' | 'restored'; from: string; update: Uint8Array }
 
-const KINDS = ['update', 'awareness', 'records'] as const
+const KINDS = ['update', 'awareness', 'records', 'deleted', 'restored'] as const
 
 export function encodeClusterMessage(m: ClusterMessage): Uint8Array {
   const e = encoding.createEncoder()

@@ -1,6 +1,6 @@
 import pg from 'pg'
 import { migrate, quoteIdent } from './postgresSchema.ts'
-import type { AppendEntry, StorageAdapter, StoredDoc } from './StorageAdapter.ts'
+import type { AppendEntry, DocInfo, StorageAdapter, StoredDoc } from './StorageAdapter.ts'
 
 export interface PostgresStorageOptions {
   /** postgres://user@host:port/db */
@@ -87,7 +87,18 @@ export class PostgresStorage implements StorageAdapter {
         return new Uint8Array(r.data)
       })
       const snapshot = snap.rows[0] ? new Uint8Array(snap.rows[0].data) : null
-      return { snapshot, updates, head: Number(log.rows.at(-1)?.id ?? 0), logBytes }
+      const tomb = await c.query<{ at: string }>(
+        'SELECT (extract(epoch FROM deleted_at) * 1000)::bigint AS at FROM tandem_doc_tombstone WHERE doc = $1',
+        [doc],
+      )
+      const deletedAt = tomb.rows[0] ? Number(tomb.rows[0].at) : undefined
+      return {
+        snapshot,
+        updates,
+        head: Number(log.rows.at(-1)?.id ?? 0),
+        logBytes,
+        ...(deletedAt ? { deletedAt } : {}),
+      }
     })
   }
 
@@ -126,7 +137,35 @@ export class PostgresStorage implements StorageAdapter {
       await PostgresStorage.lockDocs(c, [doc])
       await c.query('DELETE FROM tandem_doc_snapshot WHERE doc = $1', [doc])
       await c.query('DELETE FROM tandem_doc_log WHERE doc = $1', [doc])
+      await c.query(
+        'INSERT INTO tandem_doc_tombstone (doc) VALUES ($1) ON CONFLICT (doc) DO UPDATE SET deleted_at = now()',
+        [doc],
+      )
     })
+  }
+
+  async restore(doc: string): Promise<void> {
+    await this.tx('', (c) => c.query('DELETE FROM tandem_doc_tombstone WHERE doc = $1', [doc]))
+  }
+
+  async describe(): Promise<DocInfo[]> {
+    const r = await this.tx('ISOLATION LEVEL REPEATABLE READ READ ONLY', (c) =>
+      c.query<{ name: string; bytes: string; updates: string; updated: string | null; deleted: string | null }>(
+        `SELECT name, sum(bytes) AS bytes, sum(updates) AS updates,
+           (extract(epoch FROM max(at)) * 1000)::bigint AS updated, (extract(epoch FROM max(deleted)) * 1000)::bigint AS deleted
+         FROM (SELECT doc AS name, octet_length(data) AS bytes, 0 AS updates, updated_at AS at, NULL::timestamptz AS deleted FROM tandem_doc_snapshot
+               UNION ALL SELECT doc, octet_length(data), 1, at, NULL FROM tandem_doc_log
+               UNION ALL SELECT doc, 0, 0, deleted_at, deleted_at FROM tandem_doc_tombstone) t
+         GROUP BY name ORDER BY name`,
+      ),
+    )
+    return r.rows.map((row) => ({
+      name: row.name,
+      bytes: Number(row.bytes),
+      updates: Number(row.updates),
+      updatedAt: Number(row.updated ?? 0),
+      ...(row.deleted ? { deletedAt: Number(row.deleted) } : {}),
+    }))
   }
 
   async list(): Promise<string[]> {

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { migrateSqlite } from './migrateSqlite.ts'
-import type { AppendEntry, StorageAdapter, StoredDoc } from './StorageAdapter.ts'
+import type { AppendEntry, DocInfo, StorageAdapter, StoredDoc } from './StorageAdapter.ts'
 
 export interface SqliteStorageOptions {
   /** Database file; its folder is created if missing. */
@@ -36,9 +36,26 @@ export class SqliteStorage implements StorageAdapter {
     this.stmts = {
       snapshot: db.prepare<[string], { data: Buffer }>('SELECT data FROM doc_snapshot WHERE doc = ?'),
       log: db.prepare<[string], { id: number; data: Buffer }>('SELECT id, data FROM doc_log WHERE doc = ? ORDER BY id'),
-      insert: db.prepare<[string, Uint8Array]>('INSERT INTO doc_log (doc, data) VALUES (?, ?)'),
-      upsertSnapshot: db.prepare<[string, Uint8Array]>(
-        'INSERT INTO doc_snapshot (doc, data) VALUES (?, ?) ON CONFLICT(doc) DO UPDATE SET data = excluded.data',
+      insert: db.prepare<[string, Uint8Array, number]>('INSERT INTO doc_log (doc, data, at) VALUES (?, ?, ?)'),
+      upsertSnapshot: db.prepare<[string, Uint8Array, string, number]>(
+        `INSERT INTO doc_snapshot (doc, data, updated_at)
+         VALUES (?, ?, coalesce((SELECT max(at) FROM doc_log WHERE doc = ? AND id <= ?), 0))
+         ON CONFLICT(doc) DO UPDATE SET data = excluded.data, updated_at = max(updated_at, excluded.updated_at)`,
+      ),
+      tombstone: db.prepare<[string], { deleted_at: number }>('SELECT deleted_at FROM doc_tombstone WHERE doc = ?'),
+      addTombstone: db.prepare<[string, number]>(
+        'INSERT INTO doc_tombstone (doc, deleted_at) VALUES (?, ?) ON CONFLICT(doc) DO UPDATE SET deleted_at = excluded.deleted_at',
+      ),
+      removeTombstone: db.prepare<[string]>('DELETE FROM doc_tombstone WHERE doc = ?'),
+      describe: db.prepare<
+        [],
+        { name: string; bytes: number; updates: number; updatedAt: number; deletedAt: number | null }
+      >(
+        `SELECT name, sum(bytes) AS bytes, sum(updates) AS updates, max(at) AS updatedAt, max(deleted) AS deletedAt FROM (
+           SELECT doc AS name, length(data) AS bytes, 0 AS updates, updated_at AS at, NULL AS deleted FROM doc_snapshot
+           UNION ALL SELECT doc, length(data), 1, at, NULL FROM doc_log
+           UNION ALL SELECT doc, 0, 0, deleted_at, deleted_at FROM doc_tombstone
+         ) GROUP BY name ORDER BY name`,
       ),
       trimLog: db.prepare<[string, number]>('DELETE FROM doc_log WHERE doc = ? AND id <= ?'),
       removeSnapshot: db.prepare<[string]>('DELETE FROM doc_snapshot WHERE doc = ?'),
@@ -46,7 +63,8 @@ export class SqliteStorage implements StorageAdapter {
       list: db.prepare<[], { doc: string }>('SELECT doc FROM doc_snapshot UNION SELECT DISTINCT doc FROM doc_log'),
     }
     this.appendAll = db.transaction((entries: readonly AppendEntry[]) => {
-      for (const e of entries) this.stmts.insert.run(e.doc, e.update)
+      const now = Date.now()
+      for (const e of entries) this.stmts.insert.run(e.doc, e.update, now)
     })
   }
 
@@ -64,7 +82,8 @@ export class SqliteStorage implements StorageAdapter {
         logBytes += r.data.length
         return r.data as Uint8Array
       })
-      return { snapshot, updates, head: rows.at(-1)?.id ?? 0, logBytes }
+      const deletedAt = this.stmts.tombstone.get(doc)?.deleted_at
+      return { snapshot, updates, head: rows.at(-1)?.id ?? 0, logBytes, ...(deletedAt ? { deletedAt } : {}) }
     })()
   }
 
@@ -74,7 +93,7 @@ export class SqliteStorage implements StorageAdapter {
 
   async compact(doc: string, snapshot: Uint8Array, upTo: number): Promise<void> {
     this.db.transaction(() => {
-      this.stmts.upsertSnapshot.run(doc, snapshot)
+      this.stmts.upsertSnapshot.run(doc, snapshot, doc, upTo)
       this.stmts.trimLog.run(doc, upTo)
     })()
   }
@@ -83,7 +102,16 @@ export class SqliteStorage implements StorageAdapter {
     this.db.transaction(() => {
       this.stmts.removeSnapshot.run(doc)
       this.stmts.removeLog.run(doc)
+      this.stmts.addTombstone.run(doc, Date.now())
     })()
+  }
+
+  async restore(doc: string): Promise<void> {
+    this.stmts.removeTombstone.run(doc)
+  }
+
+  async describe(): Promise<DocInfo[]> {
+    return this.stmts.describe.all().map(({ deletedAt, ...info }) => ({ ...info, ...(deletedAt ? { deletedAt } : {}) }))
   }
 
   async list(): Promise<string[]> {

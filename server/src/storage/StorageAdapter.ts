@@ -20,8 +20,15 @@ export interface StorageAdapter {
    * after that load, by this process or another, stay.
    */
   compact(doc: string, snapshot: Uint8Array, upTo: number): Promise<void>
-  /** Removes the document, its snapshot and its log. */
+  /**
+   * Removes the document's snapshot and log and leaves a tombstone: loads then report
+   * `deletedAt`, so a client that still holds the document cannot silently bring it back.
+   */
   remove(doc: string): Promise<void>
+  /** Clears a tombstone (an operator imports a document under a deleted name). */
+  restore(doc: string): Promise<void>
+  /** Every stored or deleted document with its size and last change, for operators. */
+  describe(): Promise<DocInfo[]>
   /** Names of all stored documents. */
   list(): Promise<string[]>
   /** Releases the backend; pending appends have resolved or rejected before it resolves. */
@@ -42,6 +49,19 @@ export interface StoredDoc {
   head: number
   /** Total byte length of `updates`. */
   logBytes: number
+  /** When the document was deleted (ms since the epoch), if it was. */
+  deletedAt?: number
+}
+
+export interface DocInfo {
+  name: string
+  /** Bytes of snapshot and log. */
+  bytes: number
+  /** Log entries not yet folded into the snapshot. */
+  updates: number
+  /** Last write (ms since the epoch; 0 if unknown). */
+  updatedAt: number
+  deletedAt?: number
 }
 
 export function emptyDoc(): StoredDoc {

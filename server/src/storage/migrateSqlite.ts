@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3'
 
 /** The schema version this server writes; documents and records share one file. */
-export const SCHEMA_VERSION = 2
+export const SCHEMA_VERSION = 3
 
 /**
  * Brings a database file up to {@link SCHEMA_VERSION}, one step per version, each in its own
@@ -9,6 +9,7 @@ export const SCHEMA_VERSION = 2
  * Both SqliteStorage and SqliteRecordStorage call it on open, whichever opens the file first.
  * Version 1: documents (snapshot + log). Version 2: records (rows with their latest sequence
  * number, per-collection head and purge horizon, applied mutation ids, the epoch).
+ * Version 3: write times of document log entries and snapshots, and document tombstones.
  */
 export function migrateSqlite(db: Database.Database): void {
   const version = db.pragma('user_version', { simple: true }) as number
@@ -42,6 +43,16 @@ export function migrateSqlite(db: Database.Database): void {
         CREATE INDEX IF NOT EXISTS record_mutation_by_age ON record_mutation (at);
         CREATE TABLE IF NOT EXISTS record_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         PRAGMA user_version = 2;
+      `)
+    }).immediate()
+  }
+  if (version < 3) {
+    db.transaction(() => {
+      db.exec(`
+        ALTER TABLE doc_log ADD COLUMN at INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE doc_snapshot ADD COLUMN updated_at INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE IF NOT EXISTS doc_tombstone (doc TEXT PRIMARY KEY, deleted_at INTEGER NOT NULL);
+        PRAGMA user_version = 3;
       `)
     }).immediate()
   }

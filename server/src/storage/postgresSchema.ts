@@ -18,6 +18,8 @@ export const MIGRATIONS: readonly string[] = [
    CREATE TABLE tandem_record_mutation (collection text NOT NULL, id text NOT NULL, at bigint NOT NULL, PRIMARY KEY (collection, id));
    CREATE INDEX tandem_record_mutation_by_age ON tandem_record_mutation (at);
    CREATE TABLE tandem_record_meta (key text PRIMARY KEY, value text NOT NULL);`,
+  `ALTER TABLE tandem_doc_log ADD COLUMN at timestamptz NOT NULL DEFAULT now();
+   CREATE TABLE tandem_doc_tombstone (doc text PRIMARY KEY, deleted_at timestamptz NOT NULL DEFAULT now());`,
 ]
 
 const MIGRATION_LOCK = 0x74616e64 // "tand"

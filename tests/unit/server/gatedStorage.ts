@@ -1,11 +1,12 @@
-import type { AppendEntry, StorageAdapter, StoredDoc } from '@tandem/server'
+import type { AppendEntry, StoredDoc } from '@tandem/server'
+import { DelegatingStorage } from '../../helpers/DelegatingStorage.ts'
 
 /**
  * Wraps a real adapter so a test can count calls, hold appends or loads until it releases
  * them, or make appends fail: the only way to observe ordering such as "commit before
  * broadcast" from outside.
  */
-export class GatedStorage implements StorageAdapter {
+export class GatedStorage extends DelegatingStorage {
   appendCalls = 0
   appendedUpdates = 0
   loadCalls = 0
@@ -14,8 +15,6 @@ export class GatedStorage implements StorageAdapter {
   failAppends = false
   failLoads = false
   private waiting: (() => void)[] = []
-
-  constructor(private readonly inner: StorageAdapter) {}
 
   release(): void {
     const waiting = this.waiting
@@ -31,31 +30,18 @@ export class GatedStorage implements StorageAdapter {
     return hold ? new Promise((resolve) => this.waiting.push(resolve)) : Promise.resolve()
   }
 
-  async load(doc: string): Promise<StoredDoc> {
+  override async load(doc: string): Promise<StoredDoc> {
     this.loadCalls++
     await this.gate(this.holdLoads)
     if (this.failLoads) throw new Error('disk unreadable (test)')
     return this.inner.load(doc)
   }
 
-  async append(entries: readonly AppendEntry[]): Promise<void> {
+  override async append(entries: readonly AppendEntry[]): Promise<void> {
     this.appendCalls++
     await this.gate(this.holdAppends)
     if (this.failAppends) throw new Error('disk on fire (test)')
     await this.inner.append(entries)
     this.appendedUpdates += entries.length
-  }
-
-  compact(doc: string, snapshot: Uint8Array, upTo: number): Promise<void> {
-    return this.inner.compact(doc, snapshot, upTo)
-  }
-  remove(doc: string): Promise<void> {
-    return this.inner.remove(doc)
-  }
-  list(): Promise<string[]> {
-    return this.inner.list()
-  }
-  close(): Promise<void> {
-    return this.inner.close()
   }
 }

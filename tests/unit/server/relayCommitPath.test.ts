@@ -88,6 +88,7 @@ describe('relay commit path', () => {
     await waitUntil('the room to be evicted', () => relay.stats().rooms === 0)
     // Eviction folds the log into the snapshot; let that finish so only joiners load now.
     await waitUntil('the evicted room to be compacted', async () => (await storage.load('cold')).snapshot !== null)
+    await waitUntil('the compactor to be idle', () => !relay.stats().compacting)
     storage.loadCalls = 0
     storage.holdLoads = true
     const texts: string[] = []

@@ -141,6 +141,7 @@ export class LocalRecords {
     }
     for (const id of ids) if (this.records.has(id)) put.push(this.records.get(id)!)
     const remove = [...ids].filter((id) => !this.records.has(id))
+    if (token !== null) this.token = token // the next (re)connect pulls from here, not from the loaded token
     void this.persist({ clear: reset, put, remove, ...(token !== null ? { token } : {}) })
     if (ids.size) this.touch([...ids], reset ? 'rollback' : 'server')
   }

@@ -4,6 +4,7 @@ import type { ChannelHandler, Transport } from '../Transport.ts'
 import type { LocalRecords } from './LocalRecords.ts'
 import { MerkleRequests } from './MerkleRequests.ts'
 import { merkleCheckIn, type RecordsCheckInReport } from './merkleCheckIn.ts'
+import { ReportedConflicts } from './recordsEvents.ts'
 
 /** Check-ins overtaken by incoming changes are repeated this often before giving up. */
 const MAX_CHECKIN_ATTEMPTS = 5
@@ -42,6 +43,7 @@ export class RecordsSync implements ChannelHandler {
   private retryTimer: ReturnType<typeof setTimeout> | null = null
   private nextId = 1
   private readonly merkle: MerkleRequests
+  private readonly reported = new ReportedConflicts()
 
   constructor(
     private readonly local: LocalRecords,
@@ -85,7 +87,7 @@ export class RecordsSync implements ChannelHandler {
   private changes(json: string): void {
     const page = parseChangesPage(json)
     this.local.applyServer(page.changes, page.token, page.reset)
-    if (page.conflicts?.length) this.events.conflicts(page.conflicts)
+    this.reportConflicts(page.conflicts ?? [])
     if (!page.more && !page.live && !this.synced) {
       this.synced = true
       this.events.state('synced')
@@ -151,11 +153,17 @@ export class RecordsSync implements ChannelHandler {
       if (recordId) this.local.rebase(recordId, r.current)
       this.events.rejected(r, recordId)
     }
+    this.reportConflicts(results.flatMap((r) => (r.status === 'applied' && r.conflicts) || []))
     // Whatever is still in flight got `error` or no answer: back off and retry the same ids.
     this.local.fail()
     this.events.outbox()
     this.flush()
     this.maybeCheckIn()
+  }
+
+  private reportConflicts(conflicts: readonly FieldConflict[]): void {
+    const fresh = this.reported.fresh(conflicts)
+    if (fresh.length) this.events.conflicts(fresh)
   }
 
   private maybeCheckIn(): void {

@@ -41,6 +41,25 @@ export interface RecordsEvents {
   checkIn: RecordsCheckInReport
 }
 
+/**
+ * Conflicts already reported, so each is reported once: a push's result repeats the ones its
+ * live change carried, but is the only report when the pushed value lost and nothing changed.
+ */
+export class ReportedConflicts {
+  private readonly keys = new Set<string>()
+
+  fresh(conflicts: readonly FieldConflict[]): FieldConflict[] {
+    return conflicts.filter((c) => {
+      const key = JSON.stringify([c.recordId, c.field, c.winner.stamp, c.loser.stamp])
+      if (this.keys.has(key)) return false
+      this.keys.add(key)
+      // Bounded: a duplicate arrives right after the original, never hundreds of conflicts later.
+      if (this.keys.size > 1000) this.keys.delete(this.keys.values().next().value!)
+      return true
+    })
+  }
+}
+
 /** A tiny typed emitter; listeners run synchronously and one throwing does not stop the rest. */
 export class RecordsEmitter {
   private readonly listeners = new Map<keyof RecordsEvents, Set<(e: never) => void>>()

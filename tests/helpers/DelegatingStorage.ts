@@ -1,0 +1,34 @@
+import type { AppendEntry, DocInfo, StorageAdapter, StoredDoc } from '@tandem/server'
+
+/**
+ * Forwards every call to a real adapter. Test doubles (held, slowed, failing storage) extend
+ * it and override only what they change, so a new StorageAdapter method needs one line here.
+ */
+export class DelegatingStorage implements StorageAdapter {
+  constructor(protected readonly inner: StorageAdapter) {}
+
+  load(doc: string): Promise<StoredDoc> {
+    return this.inner.load(doc)
+  }
+  append(entries: readonly AppendEntry[]): Promise<void> {
+    return this.inner.append(entries)
+  }
+  compact(doc: string, snapshot: Uint8Array, upTo: number): Promise<void> {
+    return this.inner.compact(doc, snapshot, upTo)
+  }
+  remove(doc: string): Promise<void> {
+    return this.inner.remove(doc)
+  }
+  restore(doc: string): Promise<void> {
+    return this.inner.restore(doc)
+  }
+  describe(): Promise<DocInfo[]> {
+    return this.inner.describe()
+  }
+  list(): Promise<string[]> {
+    return this.inner.list()
+  }
+  close(): Promise<void> {
+    return this.inner.close()
+  }
+}
