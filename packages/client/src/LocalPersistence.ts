@@ -20,6 +20,7 @@ export class LocalPersistence {
   private retryTimer: ReturnType<typeof setTimeout> | null = null
   private entries = 0
   private destroyed = false
+  private compacting: Promise<void> | null = null
 
   constructor(
     private readonly store: LocalStore,
@@ -68,8 +69,13 @@ export class LocalPersistence {
       this.onStored(seq)
     }
     this.flushing = null
-    if (this.entries > COMPACT_AFTER && !this.destroyed) {
-      this.compact().catch((err) => this.onError(err as Error))
+    // One compaction at a time: each reads every entry's key, so overlapping ones pile up.
+    if (this.entries > COMPACT_AFTER && !this.destroyed && !this.compacting) {
+      this.compacting = this.compact()
+        .catch((err) => this.onError(err as Error))
+        .finally(() => {
+          this.compacting = null
+        })
     }
   }
 
@@ -89,9 +95,11 @@ export class LocalPersistence {
   }
 
   private async compact(keys?: number[]): Promise<void> {
+    const before = this.entries
     const known = keys ?? (await this.store.load(this.name)).keys
     await this.store.compact(this.name, Y.encodeStateAsUpdate(this.doc), known)
-    this.entries = 1
+    // Entries written while this ran are still there, next to the new snapshot.
+    this.entries = this.entries - before + 1
   }
 
   /** Resolves when everything queued so far is written (or has failed). */

@@ -1,0 +1,116 @@
+// (a) Open a document whose history is the trace from IndexedDB: @tandem/client vs y-indexeddb
+// holding the same history, each written as it would be while typing (bursts of edits, each
+// edit its own transaction; Tandem with the server unreachable). Every load runs in a freshly
+// reloaded page, so nothing is cached in JS memory (the OS file cache is warm).
+import type { BrowserBench } from '../browserBench.ts'
+import type { ClientBenchConfig } from '../config.ts'
+import { bounded } from '../stats.ts'
+
+export interface OpenResult {
+  edits: number
+  tandemMs: number[]
+  tandemWriteMs: number
+  /** Entries in Tandem's log once its background compaction settled. */
+  tandemEntries: number
+  yAsTypedMs: number[]
+  yAsTypedEntries: number
+  yTrimmedMs: number[]
+  yWriteMs: number
+  /** One fresh-page read of Tandem's store: open, 'doc' index scan, primary-key read (ms). */
+  profile: Record<string, number>
+}
+
+const LONG = 900_000
+
+export async function runOpenFromIndexedDb(
+  bench: BrowserBench,
+  cfg: ClientBenchConfig,
+  closedUrl: string,
+  log: (m: string) => void,
+): Promise<OpenResult> {
+  const { page } = bench
+  let t = Date.now()
+  log(`  writing ${cfg.openEdits} edits through @tandem/client (server offline)`)
+  const written = await bounded(
+    'tandem write',
+    page.evaluate(([url, batch]) => window.clientBench.writeTandem(url, 'paper', batch), [
+      closedUrl,
+      cfg.writeBatch,
+    ] as const),
+    LONG,
+  )
+  const tandemWriteMs = Date.now() - t
+  const tandemHash = written.hash
+  t = Date.now()
+  log(`  writing ${cfg.openEdits} edits through y-indexeddb${cfg.yIndexeddbBulk ? ' (bulk-inserted entries)' : ''}`)
+  const y = await bounded(
+    'y-indexeddb write',
+    cfg.yIndexeddbBulk
+      ? page.evaluate(() => window.clientBench.writeYIndexeddbBulk('paper-y'))
+      : page.evaluate((batch) => window.clientBench.writeYIndexeddb('paper-y', batch), cfg.writeBatch),
+    LONG,
+  )
+  const yWriteMs = Date.now() - t
+  if (y.hash !== tandemHash) throw new Error(`the two writers produced different texts (${y.hash} vs ${tandemHash})`)
+
+  const check = (what: string, hash: string) => {
+    if (hash !== tandemHash) throw new Error(`${what} loaded a different text (${hash}, expected ${tandemHash})`)
+  }
+  const tandemMs: number[] = []
+  const yAsTypedMs: number[] = []
+  log(`  timing ${cfg.loads} loads each (fresh page per load)`)
+  for (let i = 0; i < cfg.loads; i++) {
+    await bench.fresh()
+    const a = await bounded(
+      'tandem load',
+      page.evaluate((url) => window.clientBench.loadTandem(url, 'paper'), closedUrl),
+      120_000,
+    )
+    check('@tandem/client', a.hash)
+    tandemMs.push(a.ms)
+    await bench.fresh()
+    const b = await bounded(
+      'y-indexeddb load',
+      page.evaluate(() => window.clientBench.loadYIndexeddb('paper-y')),
+      300_000,
+    )
+    check('y-indexeddb', b.hash)
+    yAsTypedMs.push(b.ms)
+  }
+  // Where Tandem's open goes: the store's read through its 'doc' index vs the same record by key.
+  await bench.fresh()
+  const profile = await bounded(
+    'profile',
+    page.evaluate((url) => window.clientBench.profileIdbRead(`tandem:${url}`, 'paper'), closedUrl),
+    120_000,
+  )
+  log('  letting y-indexeddb trim its log, then timing its loads again')
+  await bench.fresh()
+  await bounded(
+    'y-indexeddb trim',
+    page.evaluate(() => window.clientBench.trimYIndexeddb('paper-y')),
+    300_000,
+  )
+  const yTrimmedMs: number[] = []
+  for (let i = 0; i < cfg.loads; i++) {
+    await bench.fresh()
+    const b = await bounded(
+      'y-indexeddb load',
+      page.evaluate(() => window.clientBench.loadYIndexeddb('paper-y')),
+      120_000,
+    )
+    check('y-indexeddb (trimmed)', b.hash)
+    yTrimmedMs.push(b.ms)
+  }
+  return {
+    edits: cfg.openEdits,
+    tandemMs,
+    tandemWriteMs,
+    tandemEntries: written.entries,
+    yAsTypedMs,
+    yAsTypedEntries: y.entries,
+    yTrimmedMs,
+    yWriteMs,
+    profile,
+  }
+}

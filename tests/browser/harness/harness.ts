@@ -1,0 +1,133 @@
+// The page the browser tests drive: one Tandem client per page, exposed as window.tandemHarness.
+// Every status change and every local edit is recorded with the status and progress seen at
+// that instant, so the Node side can check invariants over the whole history afterwards.
+import {
+  createTandem,
+  type DocHandle,
+  type DocStatus,
+  IndexedDbStore,
+  type Progress,
+  type Tandem,
+} from '@tandem/client'
+import { breakIndexedDb, repairIndexedDb } from './breakIndexedDb.ts'
+import { GatedStore } from './GatedStore.ts'
+import { compactionFloor, upgradeFromV1 } from './storeChecks.ts'
+
+export interface StatusSample {
+  /** 'status' for a status emission, 'edit' right after a local edit was handled. */
+  on: 'status' | 'edit'
+  state: DocStatus['state']
+  pending: number
+  error: string | null
+  progress: Progress
+  text: string
+  t: number
+}
+
+export interface OpenOptions {
+  doc: string
+  /** Relay URL; default the page's `?relay=` parameter, else this origin. */
+  url?: string
+  user?: { name: string; color: string }
+}
+
+const relayFromQuery = new URLSearchParams(location.search).get('relay')
+const defaultUrl = relayFromQuery ?? location.origin.replace(/^http/, 'ws')
+
+let tandem: Tandem | null = null
+let handle: DocHandle | null = null
+let store: GatedStore | null = null
+let dbName = ''
+const samples: StatusSample[] = []
+const errors: string[] = []
+
+function current(): DocHandle {
+  if (!handle) throw new Error('call open() first')
+  return handle
+}
+
+function sample(on: StatusSample['on']): void {
+  const h = current()
+  const s = h.status.value
+  const text = h.doc.getText('t').toString()
+  samples.push({
+    on,
+    state: s.state,
+    pending: s.pending,
+    error: s.lastError?.message ?? null,
+    progress: h.progress(),
+    text,
+    t: Date.now(),
+  })
+}
+
+const harness = {
+  defaultUrl,
+  /** Opens the document and resolves once its stored state is loaded. */
+  async open(options: OpenOptions): Promise<string> {
+    const url = options.url ?? defaultUrl
+    dbName = `tandem:${url}`
+    store = new GatedStore(new IndexedDbStore({ name: dbName }))
+    tandem = createTandem({
+      url,
+      storage: store,
+      crossTab: true,
+      user: options.user,
+      onError: (e) => errors.push(e.message),
+      transport: { backoff: { baseMs: 100, capMs: 1_000 } },
+    })
+    handle = tandem.doc(options.doc)
+    handle.status.subscribe(() => sample('status'))
+    // Registered after the handle's own listener: sees the status the edit produced.
+    handle.doc.on('update', (_u: Uint8Array, origin: unknown) => {
+      if (typeof origin !== 'symbol') sample('edit')
+    })
+    await handle.whenLoaded()
+    return handle.doc.getText('t').toString()
+  },
+  insert(index: number, text: string): void {
+    current().doc.getText('t').insert(index, text)
+  },
+  append(text: string): void {
+    const t = current().doc.getText('t')
+    t.insert(t.length, text)
+  },
+  text: (): string => current().doc.getText('t').toString(),
+  status: () => {
+    const s = current().status.value
+    return { state: s.state, pending: s.pending, error: s.lastError?.message ?? null, loaded: s.loaded }
+  },
+  progress: (): Progress => current().progress(),
+  samples: (): StatusSample[] => samples,
+  errors: (): string[] => errors,
+  connection: (): string => tandem?.connection.value ?? 'none',
+  /** Names of the users present on this document, this tab included. */
+  users: (): string[] =>
+    [...current().awareness.getStates().values()]
+      .map((s) => (s as { user?: { name: string } }).user?.name)
+      .filter((n): n is string => typeof n === 'string')
+      .sort(),
+  setOnline: (online: boolean): void => tandem?.setOnline(online),
+  /** Holds IndexedDB commits back until releaseStore(): edits stay in memory only. */
+  holdStore: (): void => store?.hold(),
+  releaseStore: (): void => store?.release(),
+  storedAppends: (): number => store?.appended ?? 0,
+  /** Real IndexedDB failure: another connection upgrades the database under the client. */
+  breakIndexedDb: (): Promise<void> => breakIndexedDb(dbName),
+  repairIndexedDb: (): Promise<void> => repairIndexedDb(dbName),
+  storeChecks: { upgradeFromV1, compactionFloor },
+  destroy(): void {
+    tandem?.destroy()
+    tandem = handle = store = null
+  },
+}
+
+export type TandemHarness = typeof harness
+
+declare global {
+  interface Window {
+    tandemHarness: TandemHarness
+  }
+}
+
+window.tandemHarness = harness
