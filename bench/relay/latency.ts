@@ -12,6 +12,19 @@ export interface WindowStats {
   delivered: number
   p50: number
   p99: number
+  /** latency of every delivery of the window, ms */
+  samples: number[]
+}
+
+/** Percentiles over `expected` deliveries; those missing from `samples` count as infinitely late. */
+export function summarize(samples: number[], sends: number, expected: number): WindowStats {
+  const sorted = Float64Array.from(samples).sort()
+  const pick = (q: number) => {
+    if (expected === 0) return Number.NaN
+    const idx = Math.max(0, Math.ceil(q * expected) - 1)
+    return idx < sorted.length ? sorted[idx]! : Number.POSITIVE_INFINITY
+  }
+  return { sends, expected, delivered: sorted.length, p50: pick(0.5), p99: pick(0.99), samples }
 }
 
 export class LatencyTracker {
@@ -72,14 +85,15 @@ export class LatencyTracker {
     this.windowEnd = performance.now()
   }
 
+  get windowDelivered(): number {
+    return this.samples.length
+  }
+
+  get windowExpected(): number {
+    return this.windowSends * this.peersPerSend
+  }
+
   stats(): WindowStats {
-    const expected = this.windowSends * this.peersPerSend
-    const sorted = Float64Array.from(this.samples).sort()
-    const pick = (q: number) => {
-      if (expected === 0) return Number.NaN
-      const idx = Math.max(0, Math.ceil(q * expected) - 1)
-      return idx < sorted.length ? sorted[idx]! : Number.POSITIVE_INFINITY
-    }
-    return { sends: this.windowSends, expected, delivered: sorted.length, p50: pick(0.5), p99: pick(0.99) }
+    return summarize(this.samples, this.windowSends, this.windowSends * this.peersPerSend)
   }
 }

@@ -51,8 +51,11 @@ export async function startPinned(
   args: string[],
   opts: { env?: Record<string, string>; ready: RegExp; core: number; cwd: string; timeoutMs?: number },
 ): Promise<Running> {
+  // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", goes to every server's node.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)
+  const full = [...nodeArgs, ...args]
   const cmd = hasTaskset ? 'taskset' : process.execPath
-  const argv = hasTaskset ? ['-c', String(opts.core), process.execPath, ...args] : args
+  const argv = hasTaskset ? ['-c', String(opts.core), process.execPath, ...full] : full
   const child = spawn(cmd, argv, {
     cwd: opts.cwd,
     env: { ...process.env, ...opts.env },

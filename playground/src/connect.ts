@@ -6,7 +6,15 @@ import { createTandem, type Tandem, type User } from '@tandem/client'
  */
 export function connect(user: User): Tandem {
   const url = location.origin.replace(/^http/, 'ws')
-  return createTandem({ url, user, getToken: demoToken, onError: (e) => console.warn('[tandem]', e.message) })
+  return createTandem({
+    url,
+    user,
+    getToken: demoToken,
+    // Record stamps carry the writer's node id; starting it with the user's name lets the
+    // conflict log say who wrote what. The random part keeps two tabs of one user distinct.
+    records: { nodeId: `${user.name.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40)}.${crypto.randomUUID().slice(0, 8)}` },
+    onError: (e) => console.warn('[tandem]', e.message),
+  })
 }
 
 async function demoToken(): Promise<string> {

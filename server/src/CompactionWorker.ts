@@ -1,5 +1,8 @@
 import { Worker } from 'node:worker_threads'
 
+/** An idle worker is ended after this long. */
+const IDLE_MS = 2_000
+
 interface Pending {
   resolve(snapshot: Uint8Array): void
   reject(err: Error): void
@@ -13,6 +16,7 @@ export class CompactionWorker {
   private worker: Worker | null = null
   private nextId = 1
   private readonly pending = new Map<number, Pending>()
+  private idleTimer: ReturnType<typeof setTimeout> | null = null
 
   private start(): Worker {
     const worker = new Worker(new URL('./compactWorker.mjs', import.meta.url))
@@ -22,11 +26,12 @@ export class CompactionWorker {
       this.pending.delete(m.id)
       if (m.snapshot) job?.resolve(new Uint8Array(m.snapshot))
       else job?.reject(new Error(m.error ?? 'compaction failed'))
+      if (this.pending.size === 0) this.retireWhenIdle()
     })
     const fail = (err: Error) => {
       for (const job of this.pending.values()) job.reject(err)
       this.pending.clear()
-      this.worker = null
+      if (this.worker === worker) this.worker = null
     }
     worker.on('error', fail)
     worker.on('exit', (code) => fail(new Error(`compaction worker exited with ${code}`)))
@@ -39,6 +44,7 @@ export class CompactionWorker {
   }
 
   merge(parts: readonly Uint8Array[]): Promise<Uint8Array> {
+    if (this.idleTimer) clearTimeout(this.idleTimer)
     this.worker ??= this.start()
     const id = this.nextId++
     // Copies, so the worker can take ownership of the buffers without touching storage's.
@@ -52,7 +58,23 @@ export class CompactionWorker {
     })
   }
 
+  /**
+   * A worker's heap keeps what its biggest merge needed; ending it after a quiet spell gives
+   * that memory back (a flood of updates otherwise leaves the relay tens of MiB larger).
+   */
+  private retireWhenIdle(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer)
+    this.idleTimer = setTimeout(() => {
+      if (this.pending.size > 0) return
+      const worker = this.worker
+      this.worker = null
+      void worker?.terminate()
+    }, IDLE_MS)
+    this.idleTimer.unref()
+  }
+
   async stop(): Promise<void> {
+    if (this.idleTimer) clearTimeout(this.idleTimer)
     const worker = this.worker
     this.worker = null
     if (worker) await worker.terminate()

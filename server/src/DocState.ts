@@ -1,6 +1,6 @@
 import { updateDigest } from '@tandem/protocol'
 import * as Y from 'yjs'
-import { mergeMany } from './mergeMany.ts'
+import { integrate, mergeMany } from './mergeMany.ts'
 
 const EMPTY_STATE = Y.mergeUpdates([])
 /** A cache whose unmerged tail grows past this is dropped: storage rebuilds it on demand. */
@@ -49,8 +49,22 @@ export class DocState {
   }
 
   getStateVector(): Uint8Array {
-    this.stateVector ??= Y.encodeStateVectorFromUpdate(this.update())
+    this.stateVector ??= this.guarded(() => Y.encodeStateVectorFromUpdate(this.update()))
     return this.stateVector
+  }
+
+  /**
+   * Runs a read of the merged bytes; if Yjs throws on them (a hostile update merged without
+   * complaint but left them inconsistent), re-integrates them, leaving out what cannot be
+   * integrated, and tries once more.
+   */
+  private guarded<T>(read: () => T): T {
+    try {
+      return read()
+    } catch {
+      this.merged = integrate([this.update()])
+      return read()
+    }
   }
 
   /** The check-in digest (see @tandem/protocol stateDigest), cached until the next update. */
@@ -65,7 +79,7 @@ export class DocState {
     // A fresh client (empty state vector, the common case of a cold open) gets the stored
     // bytes as they are: diffing would re-encode the whole document for nothing.
     if (stateVector.length === 1 && stateVector[0] === 0) return full
-    return Y.diffUpdate(full, stateVector)
+    return this.guarded(() => Y.diffUpdate(this.update(), stateVector))
   }
 
   /** Bytes held, for eviction decisions and metrics. */

@@ -23,6 +23,12 @@ export class RateLimiter {
     this.bytes = this.byteCapacity
   }
 
+  /** Gives back a message that turned out to cost nothing (stock clients echo presence). */
+  refund(size: number): void {
+    this.messages = Math.min(this.messageCapacity, this.messages + 1)
+    this.bytes = Math.min(this.byteCapacity, this.bytes + size)
+  }
+
   /** Takes one message of `size` bytes; false when either budget is exhausted. */
   take(size: number, now = Date.now()): boolean {
     const elapsed = (now - this.last) / 1000

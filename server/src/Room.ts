@@ -163,7 +163,12 @@ export class Room {
     this.getState().then(
       (state) => {
         if (this.deletedAt) return peer.close(CloseCode.DocumentDeleted, 'document was deleted')
-        peer.send(encodeSyncStep1(state.getStateVector()))
+        try {
+          peer.send(encodeSyncStep1(state.getStateVector()))
+        } catch (err) {
+          this.ctx.log.error('cannot read document state', { doc: this.name, error: String(err) })
+          return peer.close(CloseCode.InternalError, 'document state unreadable')
+        }
         if (this.awareness.size > 0) peer.send(encodeAwareness(this.awareness.entries()))
       },
       (err) => {

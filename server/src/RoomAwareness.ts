@@ -62,6 +62,13 @@ export class RoomAwareness {
     return removed
   }
 
+  /** Bytes of presence state held for `ids`. */
+  bytesOf(ids: Iterable<number>): number {
+    let n = 0
+    for (const id of ids) n += this.clients.get(id)?.state?.length ?? 0
+    return n
+  }
+
   /** Current states of clients that are here. */
   entries(): AwarenessEntry[] {
     const out: AwarenessEntry[] = []

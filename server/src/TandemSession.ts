@@ -53,7 +53,7 @@ export class TandemSession {
   }
 
   /** Handles one frame; throws ProtocolError for bad input (the caller closes the socket). */
-  handle(frame: Uint8Array): void {
+  handle(frame: Uint8Array): boolean | undefined | void {
     const m = decodeTandemMessage(frame)
     if (m.type === T.Hello) return this.hello(m.version, m.token)
     if (!this.access) throw new ProtocolError('Hello must come first', CloseCode.Unauthorized)
@@ -73,9 +73,8 @@ export class TandemSession {
       case T.Doc: {
         const channel = this.channels.get(m.channel)
         // Frames for a channel the client just left can still be in flight: not an error.
-        if (channel)
-          handleMessage(this.ctx, channel.room, channel, m.message, this.access.canWriteDoc(channel.room.name))
-        return
+        if (!channel) return
+        return handleMessage(this.ctx, channel.room, channel, m.message, this.access.canWriteDoc(channel.room.name))
       }
       case T.DocUpdate:
         return this.docUpdate(m.channel, m.seq, m.update)

@@ -4,7 +4,8 @@ import { RateLimiter } from './RateLimiter.ts'
 import type { RelayContext } from './RelayContext.ts'
 
 export interface SocketHandlers {
-  frame(frame: Uint8Array): void
+  /** Returns false for a frame that cost nothing (an echo): it is not charged to the rate limit. */
+  frame(frame: Uint8Array): boolean | undefined | void
   closed(): void
 }
 
@@ -31,7 +32,7 @@ export function acceptSocket(ctx: RelayContext, conn: Connection, handlers: Sock
     if (!isBinary) return reject(ctx, conn, 'text', CloseCode.UnsupportedData, 'text frames are not supported')
     if (!limiter.take(data.length)) return reject(ctx, conn, 'rate', CloseCode.RateLimited, 'too many messages')
     metrics.inc('tandem_bytes_in_total', 'Bytes received in frames', undefined, data.length)
-    dispatchGuarded(ctx, conn, handlers.frame, data)
+    if (dispatchGuarded(ctx, conn, handlers.frame, data) === false) limiter.refund(data.length)
   })
 }
 
@@ -44,11 +45,11 @@ function reject(ctx: RelayContext, conn: Connection, reason: string, code: numbe
 export function dispatchGuarded(
   ctx: RelayContext,
   conn: Connection,
-  handle: (frame: Uint8Array) => void,
+  handle: (frame: Uint8Array) => boolean | undefined | void,
   frame: Uint8Array,
-): void {
+): boolean | undefined | void {
   try {
-    handle(frame)
+    return handle(frame)
   } catch (err) {
     if (err instanceof ProtocolError) reject(ctx, conn, `code_${err.closeCode}`, err.closeCode, err.message)
     else {

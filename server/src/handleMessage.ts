@@ -16,13 +16,19 @@ import type { RelayContext } from './RelayContext.ts'
 import type { Room } from './Room.ts'
 
 /** Entries one awareness message may list; stock clients send one, or all they know of. */
-const MAX_AWARENESS_ENTRIES = 4096
+const MAX_AWARENESS_ENTRIES = 65_536
 
 /**
  * Handles one binary frame of the standard y-websocket protocol. Throws ProtocolError for bad
  * input; nothing reaches the room before the frame has been fully validated.
  */
-export function handleMessage(ctx: RelayContext, room: Room, conn: Peer, frame: Uint8Array, canWrite: boolean): void {
+export function handleMessage(
+  ctx: RelayContext,
+  room: Room,
+  conn: Peer,
+  frame: Uint8Array,
+  canWrite: boolean,
+): boolean | undefined | void {
   const message = decodeMessage(frame)
   switch (message.type) {
     case MessageType.Sync: {
@@ -31,8 +37,13 @@ export function handleMessage(ctx: RelayContext, room: Room, conn: Peer, frame: 
         const stateVector = message.stateVector.slice()
         room.getState().then(
           (state) => {
-            if (room.deletedAt) conn.close(CloseCode.DocumentDeleted, 'document was deleted')
-            else conn.send(encodeSyncStep2(state.diff(stateVector)))
+            if (room.deletedAt) return conn.close(CloseCode.DocumentDeleted, 'document was deleted')
+            try {
+              conn.send(encodeSyncStep2(state.diff(stateVector)))
+            } catch (err) {
+              ctx.log.error('cannot read document state', { doc: room.name, error: String(err) })
+              conn.close(CloseCode.InternalError, 'document state unreadable')
+            }
           },
           (err) => {
             ctx.log.error('loading document failed', { doc: room.name, error: String(err) })
@@ -57,15 +68,18 @@ export function handleMessage(ctx: RelayContext, room: Room, conn: Peer, frame: 
       return
     }
     case MessageType.Awareness: {
-      const entries = decodeAwarenessUpdate(message.update, MAX_AWARENESS_ENTRIES)
-      let bytes = 0
-      for (const e of entries) bytes += e.state.length
-      if (bytes > ctx.limits.maxAwarenessBytes) {
-        throw new ProtocolError(`presence of ${bytes} bytes exceeds the limit`, CloseCode.LimitExceeded)
-      }
+      const { maxAwarenessBytes } = ctx.limits
+      const entries = decodeAwarenessUpdate(message.update, MAX_AWARENESS_ENTRIES, maxAwarenessBytes)
       const accepted = room.awareness.apply(conn, entries, conn.awarenessIds, ctx.limits.maxAwarenessPerConnection)
       // Sent to the sender too: stock clients count any message as proof the link is alive.
-      if (accepted.length > 0) room.presenceChanged(accepted, accepted.length === entries.length ? frame.slice() : null)
+      // Limits apply to what this connection owns, not to the others' states it echoes back
+      // (stock clients re-send everything they hear).
+      const owned = room.awareness.bytesOf(conn.awarenessIds)
+      if (owned > maxAwarenessBytes) {
+        throw new ProtocolError(`presence of ${owned} bytes exceeds the limit`, CloseCode.LimitExceeded)
+      }
+      if (accepted.length === 0) return false
+      room.presenceChanged(accepted, accepted.length === entries.length ? frame.slice() : null)
       return
     }
     case MessageType.QueryAwareness:

@@ -4,9 +4,11 @@
 import { WebSocket } from 'ws'
 import * as Y from 'yjs'
 import type { Flavour } from '../servers/index.ts'
-import { decode, encodeHocusAuth, encodeSync, SYNC_STEP1, SYNC_STEP2, SYNC_UPDATE } from './wire.ts'
+import { decode, encodeHocusAuth, encodeKeepalive, encodeSync, SYNC_STEP1, SYNC_STEP2, SYNC_UPDATE } from './wire.ts'
 
 const REMOTE = Symbol('remote')
+/** Hocuspocus drops connections silent for 60 s; its provider renews awareness every 15 s. */
+const KEEPALIVE_MS = 15_000
 
 export interface ClientOptions {
   url: string
@@ -24,8 +26,11 @@ export class BenchClient {
   readonly doc: Y.Doc
   readonly ready: Promise<void>
   private readonly ws: WebSocket
-  private waiters: Array<() => void> = []
+  private waiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = []
   private closed = false
+  private keepalive: NodeJS.Timeout | undefined
+  /** set when the server closed the socket: code and reason */
+  closedBy: string | null = null
 
   constructor(private readonly opts: ClientOptions) {
     this.doc = opts.doc ?? new Y.Doc()
@@ -35,14 +40,24 @@ export class BenchClient {
       this.ws.once('error', reject)
       this.ws.once('close', () => reject(new Error(`closed before ready: ${opts.url}`)))
       this.ws.once('open', () => {
-        if (opts.flavour === 'hocus') this.ws.send(encodeHocusAuth(opts.docName))
+        if (opts.flavour === 'hocus') {
+          this.ws.send(encodeHocusAuth(opts.docName))
+          const frame = encodeKeepalive(opts.flavour, opts.docName)
+          this.keepalive = setInterval(() => this.send(frame), KEEPALIVE_MS)
+        }
         this.sendStep1()
         if (opts.readyOnOpen) resolve()
       })
-      this.waiters.push(resolve)
+      this.waiters.push({ resolve, reject })
     })
     this.ready.catch(() => {})
     this.ws.on('error', () => {})
+    this.ws.on('close', (code: number, reason: Buffer) => {
+      clearInterval(this.keepalive)
+      this.closedBy = `${code} ${reason.toString()}`
+      const err = new Error(`${opts.docName}: socket closed (${this.closedBy})`)
+      for (const w of this.waiters.splice(0)) w.reject(err)
+    })
     this.ws.on('message', (data: Buffer) => this.onMessage(data))
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin !== REMOTE) this.send(encodeSync(opts.flavour, opts.docName, SYNC_UPDATE, update))
@@ -65,10 +80,17 @@ export class BenchClient {
   /** Sends step 1 and resolves at the next step 2: everything sent before has been handled. */
   barrier(timeoutMs: number): Promise<void> {
     return new Promise<void>((resolve, reject) => {
+      if (this.closedBy !== null) return reject(new Error(`${this.opts.docName}: socket closed (${this.closedBy})`))
       const timer = setTimeout(() => reject(new Error(`barrier timeout on ${this.opts.docName}`)), timeoutMs)
-      this.waiters.push(() => {
-        clearTimeout(timer)
-        resolve()
+      this.waiters.push({
+        resolve: () => {
+          clearTimeout(timer)
+          resolve()
+        },
+        reject: (e) => {
+          clearTimeout(timer)
+          reject(e)
+        },
       })
       this.sendStep1()
     })
@@ -80,14 +102,17 @@ export class BenchClient {
     switch (msg.kind) {
       case 'step1':
         this.send(
-          encodeSync(this.opts.flavour, this.opts.docName, SYNC_STEP2, Y.encodeStateAsUpdate(this.doc, msg.stateVector)),
+          encodeSync(
+            this.opts.flavour,
+            this.opts.docName,
+            SYNC_STEP2,
+            Y.encodeStateAsUpdate(this.doc, msg.stateVector),
+          ),
         )
         break
       case 'step2': {
         if (this.opts.apply) Y.applyUpdate(this.doc, msg.update, REMOTE)
-        const waiters = this.waiters
-        this.waiters = []
-        for (const w of waiters) w()
+        for (const w of this.waiters.splice(0)) w.resolve()
         break
       }
       case 'update':
@@ -104,6 +129,7 @@ export class BenchClient {
   close(): Promise<void> {
     if (this.closed) return Promise.resolve()
     this.closed = true
+    clearInterval(this.keepalive)
     if (this.ws.readyState === WebSocket.CLOSED) return Promise.resolve()
     return new Promise((resolve) => {
       const timer = setTimeout(() => {

@@ -44,6 +44,17 @@ export function encodeHocusAuth(doc: string): Uint8Array {
   return encoding.toUint8Array(enc)
 }
 
+/**
+ * An awareness update listing no clients. Hocuspocus closes a connection that sent nothing for
+ * 60 s; its provider stays alive through awareness renewals, which this stands in for.
+ */
+export function encodeKeepalive(flavour: Flavour, doc: string): Uint8Array {
+  const enc = start(flavour, doc)
+  encoding.writeVarUint(enc, MSG_AWARENESS)
+  encoding.writeVarUint8Array(enc, Uint8Array.of(0))
+  return encoding.toUint8Array(enc)
+}
+
 export function decode(flavour: Flavour, data: Uint8Array): Incoming {
   const dec = decoding.createDecoder(data)
   if (flavour === 'hocus') decoding.readVarString(dec)

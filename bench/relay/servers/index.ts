@@ -27,8 +27,10 @@ export const servers: ServerSpec[] = [
     persists: true,
     available: (root) => existsSync(join(root, 'server/bin/tandem-server.mjs')),
     args: (root, port, dir) => ({
+      // The per-connection rate limits (default 1,000 messages/s, 1 MiB/s) are raised: the
+      // cold-load writer pushes 100,000 updates through one socket, and the references have none.
       args: [join(root, 'server/bin/tandem-server.mjs'), '--port', String(port), '--data', dir],
-      env: {},
+      env: { TANDEM_MAX_MESSAGES_PER_SECOND: '1000000000', TANDEM_MAX_BYTES_PER_SECOND: '1000000000000' },
     }),
     ready: /listening on ws:\/\//,
   },
@@ -62,7 +64,10 @@ export const servers: ServerSpec[] = [
     flavour: 'yws',
     persists: false,
     available: () => true,
-    args: (root, port) => ({ args: [join(root, 'bench/relay/servers/forwarder.mjs'), '--port', String(port)], env: {} }),
+    args: (root, port) => ({
+      args: [join(root, 'bench/relay/servers/forwarder.mjs'), '--port', String(port)],
+      env: {},
+    }),
     ready: /forwarder listening/,
   },
 ]

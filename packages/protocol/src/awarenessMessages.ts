@@ -1,5 +1,6 @@
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
+import { CloseCode } from './closeCodes.ts'
 import { MessageType } from './messageType.ts'
 import { ProtocolError } from './ProtocolError.ts'
 
@@ -31,7 +32,11 @@ export function encodeAwarenessUpdate(entries: readonly AwarenessEntry[]): Uint8
  * anything else would make every stock client in the room throw while parsing it.
  * `maxEntries` bounds the work a hostile count can cause.
  */
-export function decodeAwarenessUpdate(update: Uint8Array, maxEntries = 1024): AwarenessEntry[] {
+export function decodeAwarenessUpdate(
+  update: Uint8Array,
+  maxEntries = 1024,
+  maxStateBytes = Number.POSITIVE_INFINITY,
+): AwarenessEntry[] {
   try {
     const decoder = decoding.createDecoder(update)
     const count = decoding.readVarUint(decoder)
@@ -43,6 +48,11 @@ export function decodeAwarenessUpdate(update: Uint8Array, maxEntries = 1024): Aw
       const clientID = decoding.readVarUint(decoder)
       const clock = decoding.readVarUint(decoder)
       const state = decoding.readVarString(decoder)
+      // Checked before parsing: a huge or deeply nested state costs memory just to parse.
+      if (state.length > maxStateBytes)
+        throw new ProtocolError(`presence state of ${state.length} bytes`, CloseCode.LimitExceeded)
+      if (nestingDepth(state) > MAX_DEPTH)
+        throw new ProtocolError('presence state nested too deeply', CloseCode.LimitExceeded)
       JSON.parse(state)
       entries.push({ clientID, clock, state })
     }
@@ -51,6 +61,26 @@ export function decodeAwarenessUpdate(update: Uint8Array, maxEntries = 1024): Aw
     if (err instanceof ProtocolError) throw err
     throw new ProtocolError(`malformed awareness update: ${(err as Error).message}`, undefined, { cause: err })
   }
+}
+
+const MAX_DEPTH = 64
+
+/** Deepest nesting of arrays and objects in JSON text (strings skipped), without parsing it. */
+function nestingDepth(json: string): number {
+  let depth = 0
+  let max = 0
+  let inString = false
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i)
+    if (inString) {
+      if (c === 92)
+        i++ // backslash: skip the escaped character
+      else if (c === 34) inString = false
+    } else if (c === 34) inString = true
+    else if (c === 91 || c === 123) max = Math.max(max, ++depth)
+    else if (c === 93 || c === 125) depth--
+  }
+  return max
 }
 
 /** A whole awareness message: type, then the update. */
