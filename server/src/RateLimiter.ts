@@ -1,5 +1,5 @@
 /** Seconds of budget a bucket holds: opening hundreds of documents at once is a legitimate burst. */
-const BURST_SECONDS = 5
+const BURST_SECONDS = 2
 
 /**
  * Per-connection token buckets for messages and bytes, refilled continuously: bursts of up

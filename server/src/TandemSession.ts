@@ -61,11 +61,14 @@ export class TandemSession {
       case T.Ping:
         return this.reply({ type: T.Pong, id: m.id })
       case T.Subscribe:
-        return this.subscribe(m.channel, m.doc)
+        // Opening documents is bounded by maxDocsPerConnection, not by the message rate: an
+        // app opening hundreds at once must not be cut off for it.
+        this.subscribe(m.channel, m.doc)
+        return false
       case T.Unsubscribe:
         this.channels.get(m.channel)?.detach()
         this.records.unsubscribe(m.channel)
-        return
+        return false
       case T.RecordsSubscribe:
       case T.RecordsPush:
       case T.MerkleRequest:
