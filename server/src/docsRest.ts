@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { assertValidUpdate, type ProtocolError } from '@tandem/protocol'
-import { Access } from './auth/Access.ts'
-import { AuthError } from './auth/TokenVerifier.ts'
+import { restAccess } from './auth/restAccess.ts'
+import { readBody } from './httpBody.ts'
 import { validDocName } from './parseDocName.ts'
 import type { RelayContext } from './RelayContext.ts'
 import type { RoomRegistry } from './RoomRegistry.ts'
@@ -14,17 +14,6 @@ function send(res: ServerResponse, status: number, body: string | Uint8Array, ty
 }
 const error = (res: ServerResponse, status: number, message: string) =>
   send(res, status, JSON.stringify({ error: message }))
-
-async function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | null> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length
-    if (size > limit) return null
-    chunks.push(chunk)
-  }
-  return new Uint8Array(Buffer.concat(chunks))
-}
 
 /**
  * Documents over plain HTTP, for scripts and servers that hold no socket: GET returns the
@@ -40,16 +29,8 @@ export function docsRest(ctx: RelayContext, rooms: RoomRegistry) {
       return error(res, 400, 'bad document name')
     }
     if (!validDocName(name, ctx.limits.maxDocNameLength)) return error(res, 400, 'bad document name')
-    let access: Access
-    try {
-      const header = req.headers.authorization ?? ''
-      const token = header.startsWith('Bearer ') ? header.slice(7) : null
-      access = ctx.verifyToken ? Access.of(await ctx.verifyToken(token)) : Access.open()
-    } catch (err) {
-      const reason = err instanceof AuthError ? err.reason : 'invalid'
-      ctx.metrics.inc('tandem_auth_failures_total', 'Rejected tokens', { reason, path: 'rest' })
-      return error(res, 401, err instanceof Error ? err.message : 'unauthorized')
-    }
+    const access = await restAccess(ctx, req)
+    if ('error' in access) return error(res, 401, access.error)
     if (!access.canReadDoc(name)) return error(res, 403, `token does not open '${name}'`)
     const room = rooms.get(name)
     const state = await room.getState()

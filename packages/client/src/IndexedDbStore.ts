@@ -1,3 +1,4 @@
+import { done, request } from './idbRequest.ts'
 import type { LocalStore, StoredUpdates, StoreKey } from './LocalStore.ts'
 
 /** Every document's entries; `id` is generated, and the `doc` index is on [doc, id]. */
@@ -10,21 +11,6 @@ interface Row {
   id?: number
   doc: string
   update: Uint8Array
-}
-
-function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result)
-    req.onerror = () => reject(req.error)
-  })
-}
-
-function done(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve()
-    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'))
-    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'))
-  })
 }
 
 export interface IndexedDbStoreOptions {

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { assertValidUpdate } from '@tandem/protocol'
+import { bearerToken, readBody } from '../httpBody.ts'
 import { validDocName } from '../parseDocName.ts'
 import type { RelayContext } from '../RelayContext.ts'
 import type { RoomRegistry } from '../RoomRegistry.ts'
@@ -15,17 +16,6 @@ function send(res: ServerResponse, status: number, body: unknown, type = 'applic
   res.end(type === 'application/json' ? JSON.stringify(body) : (body as string | Uint8Array))
 }
 
-async function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | null> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length
-    if (size > limit) return null
-    chunks.push(chunk)
-  }
-  return new Uint8Array(Buffer.concat(chunks))
-}
-
 /**
  * The operator's API (Bearer admin token): list documents, export one (Yjs update, JSON,
  * plain text), import one, delete one. A delete leaves a tombstone: everyone on the document
@@ -34,8 +24,8 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array
 export function adminRoutes(ctx: RelayContext, rooms: RoomRegistry, adminToken: string) {
   const expected = digest(adminToken)
   return async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
-    const header = req.headers.authorization ?? ''
-    const given = header.startsWith('Bearer ') ? digest(header.slice(7)) : null
+    const token = bearerToken(req)
+    const given = token === null ? null : digest(token)
     if (!given || !timingSafeEqual(given, expected)) {
       ctx.metrics.inc('tandem_auth_failures_total', 'Rejected tokens', { reason: 'invalid', path: 'admin' })
       return send(res, 401, { error: 'admin token required' })

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { COLLECTION_PATTERN, isRecordsError, parsePushBody } from '@tandem/records'
-import { Access } from '../auth/Access.ts'
-import { AuthError } from '../auth/TokenVerifier.ts'
+import { restAccess } from '../auth/restAccess.ts'
+import { readBody, sendJson } from '../httpBody.ts'
 import type { RelayContext } from '../RelayContext.ts'
 import type { RecordService } from './RecordService.ts'
 
@@ -9,21 +9,7 @@ export const RECORDS_PREFIX = '/v1/records/'
 const DEFAULT_LIMIT = 1_000
 const MAX_LIMIT = 5_000
 
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
-  res.end(JSON.stringify(body))
-}
-
-async function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length
-    if (size > limit) return null
-    chunks.push(chunk)
-  }
-  return Buffer.concat(chunks).toString('utf8')
-}
+const json = sendJson
 
 /**
  * Records over plain HTTP, for clients without a socket; same operations, same checks:
@@ -39,16 +25,8 @@ export function recordsRest(ctx: RelayContext, service: RecordService) {
     if (!COLLECTION_PATTERN.test(collection) || extra.length > 0 || (suffix !== undefined && suffix !== 'mutations')) {
       return json(res, 400, { error: `bad collection path; collections match ${COLLECTION_PATTERN}` })
     }
-    let access: Access
-    try {
-      const header = req.headers.authorization ?? ''
-      const token = header.startsWith('Bearer ') ? header.slice(7) : null
-      access = ctx.verifyToken ? Access.of(await ctx.verifyToken(token)) : Access.open()
-    } catch (err) {
-      const reason = err instanceof AuthError ? err.reason : 'invalid'
-      ctx.metrics.inc('tandem_auth_failures_total', 'Rejected tokens', { reason, path: 'rest' })
-      return json(res, 401, { error: err instanceof Error ? err.message : 'unauthorized' })
-    }
+    const access = await restAccess(ctx, req)
+    if ('error' in access) return json(res, 401, { error: access.error })
     if (!access.canReadCollection(collection)) return json(res, 403, { error: `token does not open '${collection}'` })
     if (req.method === 'GET') {
       const url = new URL(req.url ?? '/', 'http://relay')
@@ -63,7 +41,8 @@ export function recordsRest(ctx: RelayContext, service: RecordService) {
     }
     if (req.method !== 'POST') return json(res, 405, { error: 'GET or POST' })
     if (!access.canWriteCollection(collection)) return json(res, 403, { error: 'read-only access' })
-    const body = await readBody(req, ctx.limits.maxFrameBytes)
+    const bytes = await readBody(req, ctx.limits.maxFrameBytes)
+    const body = bytes && new TextDecoder().decode(bytes)
     if (body === null) return json(res, 413, { error: 'body too large' })
     let raws: unknown[]
     try {

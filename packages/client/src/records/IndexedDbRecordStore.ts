@@ -1,24 +1,10 @@
 import type { LwwRecord } from '@tandem/records'
+import { done, request } from '../idbRequest.ts'
 import type { LoadedCollection, RecordStore, RecordStoreBatch, StoredOutboxEntry } from './RecordStore.ts'
 
 const RECORDS = 'records'
 const OUTBOX = 'outbox'
 const META = 'meta'
-
-function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result)
-    req.onerror = () => reject(req.error)
-  })
-}
-
-function done(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve()
-    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'))
-    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'))
-  })
-}
 
 /** Every key of one collection: [c] sorts before [c, anything] and arrays sort after strings. */
 const collectionRange = (c: string) => IDBKeyRange.bound([c], [c, []])
