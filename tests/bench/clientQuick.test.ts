@@ -1,35 +1,10 @@
 // Smoke test for bench/client: the quick mode runs every scenario (Chromium for the IndexedDB
 // open and the keystroke replay, Node child processes for the 200-document comparison) and
 // every row of the table holds numbers. No timing is asserted.
-import { spawn } from 'node:child_process'
-import { resolve } from 'node:path'
 import { expect, test } from 'vitest'
+import { runQuickBench } from './runQuickBench.ts'
 
-const root = resolve(import.meta.dirname, '../..')
-
-function runQuick(): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/client/run.ts', '--quick'], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (b: Buffer) => {
-      stdout += b.toString()
-    })
-    child.stderr.on('data', (b: Buffer) => {
-      stderr += b.toString()
-    })
-    // The bench stops itself well before this; SIGTERM makes it close Chromium and the relay.
-    const timer = setTimeout(() => child.kill('SIGTERM'), 250_000)
-    child.once('error', fail)
-    child.once('exit', (code) => {
-      clearTimeout(timer)
-      done({ code, stdout, stderr })
-    })
-  })
-}
+const runQuick = () => runQuickBench('client', 250_000)
 
 test('bench/client --quick produces numbers for every scenario', { timeout: 270_000 }, async () => {
   const { code, stdout, stderr } = await runQuick()

@@ -3,40 +3,14 @@
 // number, or n/a where a metric does not apply (no PostgreSQL behind SQLite or Hocuspocus, no
 // Redis behind SQLite, no "vs 1 instance" ratio for SQLite). No timing is asserted.
 // Skipped, loudly, when PostgreSQL or Redis is not reachable; under CI=true that is a failure.
-import { spawn } from 'node:child_process'
-import { resolve } from 'node:path'
 import { expect, test } from 'vitest'
 import { postgresAvailable, redisAvailable } from '../helpers/services.ts'
+import { runQuickBench } from './runQuickBench.ts'
 
-const root = resolve(import.meta.dirname, '../..')
 const available = (await postgresAvailable()) && (await redisAvailable())
 if (!available) console.warn('\n!!! bench/cluster quick smoke test SKIPPED: PostgreSQL or Redis unreachable !!!\n')
 
-function runQuick(): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/cluster/run.ts', '--quick'], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (b: Buffer) => {
-      stdout += b.toString()
-    })
-    child.stderr.on('data', (b: Buffer) => {
-      stderr += b.toString()
-    })
-    // SIGTERM lets the bench stop its servers and drop its schema; SIGKILL if that hangs.
-    const timer = setTimeout(() => child.kill('SIGTERM'), 130_000)
-    const hard = setTimeout(() => child.kill('SIGKILL'), 140_000)
-    child.once('error', fail)
-    child.once('exit', (code) => {
-      clearTimeout(timer)
-      clearTimeout(hard)
-      done({ code, stdout, stderr })
-    })
-  })
-}
+const runQuick = () => runQuickBench('cluster', 130_000)
 
 /** Rows where n/a is expected for some setups; every other row must be numeric in every column. */
 const mayBeNa = ['Redis server CPU', 'PostgreSQL CPU', 'cost vs 1 instance']

@@ -1,35 +1,10 @@
 // Smoke test for bench/records: the quick mode runs every phase (Node replica against the relay
 // in a child process, and one initial sync in Chromium), every row holds numbers, and the byte
 // ratios the records issue targets hold. Bytes are deterministic enough to assert; no timing is.
-import { spawn } from 'node:child_process'
-import { resolve } from 'node:path'
 import { expect, test } from 'vitest'
+import { runQuickBench } from './runQuickBench.ts'
 
-const root = resolve(import.meta.dirname, '../..')
-
-function runQuick(): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/records/run.ts', '--quick'], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (b: Buffer) => {
-      stdout += b.toString()
-    })
-    child.stderr.on('data', (b: Buffer) => {
-      stderr += b.toString()
-    })
-    // The bench stops itself (200 s budget) well before this; SIGTERM makes it clean up.
-    const timer = setTimeout(() => child.kill('SIGTERM'), 220_000)
-    child.once('error', fail)
-    child.once('exit', (code) => {
-      clearTimeout(timer)
-      done({ code, stdout, stderr })
-    })
-  })
-}
+const runQuick = () => runQuickBench('records', 220_000)
 
 /** The first number in a cell, thousands separators dropped ("3,057,410 B" -> 3057410). */
 const numberIn = (cell: string) => Number(/-?[\d,]+(\.\d+)?/.exec(cell)?.[0]?.replaceAll(',', '') ?? Number.NaN)

@@ -1,33 +1,9 @@
 // Smoke test for bench/relay: the quick mode runs all four servers and every cell of the table
 // holds a number (or n/a where a metric does not apply). No timing is asserted.
-import { spawn } from 'node:child_process'
-import { resolve } from 'node:path'
 import { expect, test } from 'vitest'
+import { runQuickBench } from './runQuickBench.ts'
 
-const root = resolve(import.meta.dirname, '../..')
-
-function runQuick(): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/relay/run.ts', '--quick'], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (b: Buffer) => {
-      stdout += b.toString()
-    })
-    child.stderr.on('data', (b: Buffer) => {
-      stderr += b.toString()
-    })
-    const timer = setTimeout(() => child.kill('SIGTERM'), 140_000)
-    child.once('error', fail)
-    child.once('exit', (code) => {
-      clearTimeout(timer)
-      done({ code, stdout, stderr })
-    })
-  })
-}
+const runQuick = () => runQuickBench('relay', 140_000)
 
 test('bench/relay --quick produces numbers for every server', { timeout: 150_000 }, async () => {
   const { code, stdout, stderr } = await runQuick()
