@@ -136,7 +136,8 @@ describe('records client against the real relay', () => {
     const failures: number[] = []
     a.status.subscribe((s) => failures.push(s.failures))
     await a.put('t', { title: 'eventually' })
-    await settled(a, 'a after the storage recovers', 20_000)
+    // Generous: on a loaded machine a failed batch may also wait out the result timeout.
+    await settled(a, 'a after the storage recovers', 60_000)
     expect(Math.max(...failures)).toBe(3)
     expect(flaky.attempts.length).toBe(4)
     expect(new Set(flaky.attempts.map((ids) => ids.join())).size).toBe(1)
@@ -144,7 +145,7 @@ describe('records client against the real relay', () => {
     await rig.close()
     rig = undefined
     await removeDir(dir)
-  })
+  }, 90_000)
 
   it('Merkle check-in repairs a tampered replica with a small fraction of the bytes of a full resync', async () => {
     rig = await startRecordsRig()
