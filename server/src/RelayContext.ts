@@ -3,6 +3,7 @@ import type { Compactor } from './Compactor.ts'
 import type { Cluster } from './cluster/Cluster.ts'
 import type { GroupCommitter } from './GroupCommitter.ts'
 import type { Logger } from './Logger.ts'
+import type { MemoryReclaimer } from './MemoryReclaimer.ts'
 import type { Metrics } from './Metrics.ts'
 import type { RecordService } from './records/RecordService.ts'
 import type { StorageAdapter } from './storage/StorageAdapter.ts'
@@ -52,4 +53,6 @@ export interface RelayContext {
   readonly verifyToken: TokenVerifier | null
   /** Records (field-level LWW collections); absent in contexts built without them. */
   readonly records?: RecordService
+  /** Told of every inbound frame, to give memory back after a burst; absent in bare contexts. */
+  readonly reclaimer?: MemoryReclaimer
 }

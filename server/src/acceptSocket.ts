@@ -24,10 +24,12 @@ export function acceptSocket(ctx: RelayContext, conn: Connection, handlers: Sock
     } else log.warn('socket error', { conn: conn.id, error: err.message })
   })
   ws.on('close', () => {
+    ctx.reclaimer?.noteActivity()
     conn.closed = true
     handlers.closed()
   })
   ws.on('message', (data: Buffer, isBinary: boolean) => {
+    ctx.reclaimer?.noteActivity()
     if (conn.closed) return
     if (!isBinary) return reject(ctx, conn, 'text', CloseCode.UnsupportedData, 'text frames are not supported')
     if (!limiter.take(data.length)) return reject(ctx, conn, 'rate', CloseCode.RateLimited, 'too many messages')

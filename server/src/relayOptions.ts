@@ -46,6 +46,12 @@ export interface RelayOptions extends Partial<RelayLimits> {
   tombstoneHorizonMs?: number
   /** Interval of the purge; 0 turns the timer off. Default 1 h. */
   purgeIntervalMs?: number
+  /**
+   * When the heap and buffers grew by this much since the last collection, run one full
+   * collection after a second of quiet, so a burst's garbage goes back to the system
+   * (MemoryReclaimer); 0 turns it off. Default 8 MiB.
+   */
+  reclaimAfterBytes?: number
 }
 
 export const DEFAULT_LIMITS: RelayLimits = {

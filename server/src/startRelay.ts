@@ -13,6 +13,7 @@ import { GroupCommitter } from './GroupCommitter.ts'
 import { httpRoutes } from './httpRoutes.ts'
 import { isLoopback } from './isLoopback.ts'
 import { createLogger } from './Logger.ts'
+import { MemoryReclaimer } from './MemoryReclaimer.ts'
 import { Metrics } from './Metrics.ts'
 import type { RelayContext } from './RelayContext.ts'
 import { RoomRegistry } from './RoomRegistry.ts'
@@ -118,6 +119,12 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     verifyToken: verifyToken ?? devVerifier,
     cluster,
     records,
+    reclaimer: new MemoryReclaimer({
+      afterBytes: options.reclaimAfterBytes ?? 8 * 1024 * 1024,
+      quietMs: 1_000,
+      minIntervalMs: 5_000,
+      metrics,
+    }),
   }
   const registry = new RoomRegistry(ctx)
   rooms = registry
@@ -215,6 +222,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
       compacting: compactor.busy,
     }),
     async close() {
+      ctx.reclaimer?.close()
       if (closing) return
       closing = true
       clearInterval(heartbeat)

@@ -24,7 +24,7 @@ export interface HostileRig {
   pid: number
   /** A document with known content and a watcher in its room, written by a legitimate client. */
   victim(name: string): Promise<Victim>
-  /** Runs `warmUp` (a small dose of the attack), lets the process settle, returns its RSS. */
+  /** Runs everyday traffic and `warmUp` (a small dose of the attack), lets the process settle, returns its RSS. */
   baseline(warmUp: () => Promise<void>): Promise<number>
   /** Samples RSS until stopped; returns the highest value seen. */
   sampleRss(): () => Promise<number>
@@ -55,9 +55,38 @@ export async function syncLatencyMs(url: string): Promise<number> {
   }
 }
 
+/**
+ * Ordinary editing on a document of its own: a relay in service has sized its heap to real
+ * traffic (V8 grows its young generation once, under load), so growth is measured from there
+ * and counts what the attack added, not what any first busy minute would.
+ */
+async function everydayTraffic(url: string): Promise<void> {
+  const name = `everyday-${process.pid}-${++probes}`
+  const a = await syncedClient(url, name)
+  const b = await syncedClient(url, name)
+  try {
+    const text = a.doc.getText('t')
+    for (let i = 0; i < EVERYDAY_EDITS; i++) {
+      text.insert(text.length, `${i % 10}`)
+      if (i % 200 === 199) await sleep(1)
+    }
+    await waitUntil('the everyday edits to arrive', () => b.doc.getText('t').length === EVERYDAY_EDITS, {
+      timeoutMs: 20_000,
+    })
+  } finally {
+    a.destroy()
+    b.destroy()
+  }
+}
+
+const EVERYDAY_EDITS = 5_000
+
+/** The relay as docs/deployment.md tells operators to run it, and as `npm start` does. */
+const OPERATOR_MALLOC_ENV = { MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '131072', MALLOC_MMAP_THRESHOLD_: '65536' }
+
 export async function startRig(label: string, extraArgs: string[] = []): Promise<HostileRig> {
   const dir = await makeTempDir(`hostile-${label}`)
-  const server = await spawnServer({ dataDir: dir, extraArgs, env: { MALLOC_ARENA_MAX: '2' } })
+  const server = await spawnServer({ dataDir: dir, extraArgs, env: OPERATOR_MALLOC_ENV })
   const pid = server.child.pid ?? 0
   const watchers: Victim[] = []
   const rss = () => rssBytes(pid)
@@ -71,6 +100,7 @@ export async function startRig(label: string, extraArgs: string[] = []): Promise
       return v
     },
     async baseline(warmUp) {
+      await everydayTraffic(server.url)
       await warmUp()
       await syncLatencyMs(server.url)
       await sleep(1_000)
