@@ -17,6 +17,14 @@ export const RSS_BUDGET = 32 * MiB
 export const SYNC_BUDGET_MS = 2_000
 /** How long memory may take to come back after an attack (GC, freed socket buffers). */
 const SETTLE_MS = 8_000
+/**
+ * Quiet before the baseline is read: the relay's reclaimer collects a burst's garbage after
+ * 1 s without traffic, at most once per 5 s, so the warm-up's garbage is gone by then and
+ * does not flatter the growth figure.
+ */
+const BASELINE_QUIET_MS = 6_500
+/** After an attack, long enough for the reclaimer's 1 s of quiet and its collection. */
+const RECLAIM_WAIT_MS = 2_000
 
 export interface HostileRig {
   server: ServerProcess
@@ -103,7 +111,7 @@ export async function startRig(label: string, extraArgs: string[] = []): Promise
       await everydayTraffic(server.url)
       await warmUp()
       await syncLatencyMs(server.url)
-      await sleep(1_000)
+      await sleep(BASELINE_QUIET_MS)
       return rss()
     },
     sampleRss() {
@@ -130,9 +138,11 @@ export async function startRig(label: string, extraArgs: string[] = []): Promise
       const seen = docFingerprint(fresh.doc, victimShape)
       fresh.destroy()
 
-      // memory: let the process return what the attack used, within SETTLE_MS
-      let growth = (await rss()) - rssBefore
+      // memory: let the process return what the attack used: the reclaimer collects after
+      // 1 s of quiet; then wait for more only while over budget, up to SETTLE_MS
       const settleStart = Date.now()
+      await sleep(RECLAIM_WAIT_MS)
+      let growth = (await rss()) - rssBefore
       while (growth >= RSS_BUDGET && Date.now() - settleStart < SETTLE_MS) {
         await sleep(250)
         growth = (await rss()) - rssBefore
