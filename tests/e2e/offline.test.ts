@@ -20,12 +20,18 @@ it('offline concurrent edits on two devices merge with nothing lost, and only th
 
   await rig.stopServer()
   // The caret is placed through the editor (not Ctrl+Home/End, which a loaded machine can
-  // deliver out of step with the typing); the text itself is typed key by key.
-  const caretTo = (page: Page, where: 'start' | 'end') =>
-    page.evaluate(
-      (w) => (window as unknown as { tandemPage: { editor: Editor } }).tandemPage.editor.commands.focus(w),
-      where,
-    )
+  // deliver out of step with the typing); the text itself is typed key by key. Tiptap's
+  // focus command moves DOM focus only on the next animation frame, so a key typed at once
+  // could land outside the editor: focus the view now and check it took.
+  const caretTo = async (page: Page, where: 'start' | 'end') => {
+    const focused = await page.evaluate((w) => {
+      const { editor } = (window as unknown as { tandemPage: { editor: Editor } }).tandemPage
+      editor.commands.focus(w)
+      editor.view.focus()
+      return editor.view.hasFocus()
+    }, where)
+    expect(focused, `the editor of ${page.url()} took focus`).toBe(true)
+  }
   await caretTo(a, 'start')
   await a.keyboard.type('A-start ')
   await caretTo(a, 'end')
