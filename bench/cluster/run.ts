@@ -12,7 +12,15 @@ import { GENERATOR_CORE, SERVER_CORE } from '../relay/servers/index.ts'
 import { BackingMeter } from './backing.ts'
 import { fullConfig, quickConfig } from './config.ts'
 import { runAll } from './measure.ts'
-import { cleanupServices, type Services, type Setup, setupDefs, startSetup, stopSetup } from './setups.ts'
+import {
+  cleanupServices,
+  type Services,
+  type Setup,
+  type SetupDef,
+  setupDefs,
+  startSetup,
+  stopSetup,
+} from './setups.ts'
 import { renderTable, type SetupResult } from './table.ts'
 
 const root = resolve(import.meta.dirname, '../..')
@@ -87,7 +95,17 @@ async function main(): Promise<number> {
   try {
     const startBusy = await waitForQuietMachine(cfg.quietStartMs)
     log(`machine busy before start: ${(startBusy * 100).toFixed(0)}% of all cores; run ${svc.runId}`)
-    const started = await Promise.allSettled(results.map((r) => startSetup(r.def, svc, root, tmp)))
+    // Ten relay processes starting at once on a busy machine: a start that fails is logged and
+    // tried once more before it counts as the setup's error.
+    const startOnce = (def: SetupDef, attempt: number) => startSetup(def, svc, root, join(tmp, `try${attempt}`))
+    const started = await Promise.allSettled(
+      results.map((r) =>
+        startOnce(r.def, 1).catch((e: unknown) => {
+          log(`${r.def.key}: start failed, retrying: ${errMsg(e)}`)
+          return startOnce(r.def, 2)
+        }),
+      ),
+    )
     started.forEach((s, i) => {
       if (s.status === 'fulfilled') setups.push(s.value)
       else results[i]!.errors.push(`start: ${errMsg(s.reason)}`)

@@ -25,7 +25,9 @@ const setups = [
 
 test.skipIf(!available)('bench/cluster --quick produces numbers for every setup', { timeout: 150_000 }, async () => {
   const { code, stdout, stderr } = await runQuick()
-  expect(code, stderr.slice(-3000)).toBe(0)
+  // the reasons are in the report's ERROR lines (stdout), the progress in stderr
+  const errors = stdout.split('\n').filter((l) => l.startsWith('- ERROR'))
+  expect(code, `${errors.join('\n')}\n${stderr.slice(-3000)}`).toBe(0)
   const rows = stdout.split('\n').filter((l) => l.startsWith('| '))
   const header = (rows[0] ?? '').split('|').map((c) => c.trim())
   expect(header.slice(2, 2 + setups.length)).toEqual(setups)
