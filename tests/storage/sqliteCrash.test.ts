@@ -52,7 +52,9 @@ it('keeps every append that resolved before a kill -9', async () => {
     30_000,
   ).catch((err: unknown) => {
     child.kill('SIGKILL')
-    throw new Error(`${(err as Error).message}; child stderr: ${stderr}`)
+    throw new Error(
+      `${(err as Error).message}; ${reported.size} appends reported, exit ${child.exitCode ?? child.signalCode}; child stderr: ${stderr}`,
+    )
   })
   expect(exit, stderr).toBe('SIGKILL')
   expect(reported.size).toBeGreaterThanOrEqual(300)
