@@ -5,9 +5,10 @@ import * as Y from 'yjs'
 import type { BenchClient, ClientOptions } from '../relay/client/BenchClient.ts'
 import { closeAll, openAll, sleep } from '../relay/client/pool.ts'
 import { coreBusy } from '../relay/cpuload.ts'
-import { EDIT_CHARS, LatencyTracker, type WindowStats } from '../relay/latency.ts'
-import { prng, randomWord } from '../relay/prng.ts'
+import { LatencyTracker, type WindowStats } from '../relay/latency.ts'
+import { prng } from '../relay/prng.ts'
 import { cpuSeconds } from '../relay/proc.ts'
+import { drainWindow, startTyping } from '../relay/typingLoad.ts'
 import { type BackingMeter, snapshot, usedBetween } from './backing.ts'
 import { type Setup, usesPostgres, usesRedis } from './setups.ts'
 
@@ -79,22 +80,7 @@ export class ClusterRig {
   }
 
   async run(rate: number, warmupMs: number, durationMs: number, drainMs: number): Promise<WindowResult> {
-    const period = 1000 / rate
-    const timers: NodeJS.Timeout[] = []
-    for (const client of this.clients) {
-      const text = client.doc.getText('t')
-      const id = client.doc.clientID
-      const tick = () => {
-        this.tracker.recordSend(id)
-        text.insert(Math.floor(this.rand() * (text.length + 1)), randomWord(this.rand, EDIT_CHARS))
-      }
-      timers.push(
-        setTimeout(() => {
-          tick()
-          timers.push(setInterval(tick, period))
-        }, this.rand() * period),
-      )
-    }
+    const stopTyping = startTyping(this.clients, this.tracker, this.rand, rate)
     try {
       await sleep(warmupMs)
       const pids0 = await this.backingPids()
@@ -109,9 +95,8 @@ export class ClusterRig {
       await sleep(durationMs)
       this.tracker.closeWindow()
       const windowSec = (performance.now() - t0) / 1000
-      for (const t of timers) clearTimeout(t)
-      const drainEnd = performance.now() + drainMs
-      while (performance.now() < drainEnd && this.tracker.windowDelivered < this.tracker.windowExpected) await sleep(20)
+      stopTyping()
+      await drainWindow(this.tracker, drainMs)
       const gen = process.cpuUsage(gen0)
       const cores1 = coreBusy()
       const serverCpuSec = this.serverCpu() - cpu0
@@ -135,7 +120,7 @@ export class ClusterRig {
         noise: Math.max(0, busy - ours) / elapsedSec,
       }
     } finally {
-      for (const t of timers) clearTimeout(t)
+      stopTyping()
     }
   }
 

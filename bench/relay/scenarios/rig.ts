@@ -4,10 +4,11 @@ import * as Y from 'yjs'
 import type { BenchClient } from '../client/BenchClient.ts'
 import { closeAll, openAll, sleep } from '../client/pool.ts'
 import { busyBetween, coreBusy } from '../cpuload.ts'
-import { EDIT_CHARS, LatencyTracker, type WindowStats } from '../latency.ts'
-import { prng, randomWord } from '../prng.ts'
+import { LatencyTracker, type WindowStats } from '../latency.ts'
+import { prng } from '../prng.ts'
 import { cpuSeconds } from '../proc.ts'
 import { GENERATOR_CORE, type Instance, SERVER_CORE } from '../servers/index.ts'
+import { drainWindow, startTyping } from '../typingLoad.ts'
 
 export interface WindowResult {
   stats: WindowStats
@@ -59,22 +60,7 @@ export class FanoutRig {
   }
 
   async run(rate: number, warmupMs: number, durationMs: number, drainMs: number): Promise<WindowResult> {
-    const period = 1000 / rate
-    const timers: NodeJS.Timeout[] = []
-    for (const client of this.clients) {
-      const text = client.doc.getText('t')
-      const id = client.doc.clientID
-      const tick = () => {
-        this.tracker.recordSend(id)
-        text.insert(Math.floor(this.rand() * (text.length + 1)), randomWord(this.rand, EDIT_CHARS))
-      }
-      timers.push(
-        setTimeout(() => {
-          tick()
-          timers.push(setInterval(tick, period))
-        }, this.rand() * period),
-      )
-    }
+    const stopTyping = startTyping(this.clients, this.tracker, this.rand, rate)
     try {
       await sleep(warmupMs)
       const pid = this.inst.run.pid
@@ -87,9 +73,8 @@ export class FanoutRig {
       await sleep(durationMs)
       this.tracker.closeWindow()
       const windowSec = (performance.now() - t0) / 1000
-      for (const t of timers) clearTimeout(t)
-      const drainEnd = performance.now() + drainMs
-      while (performance.now() < drainEnd && this.tracker.windowDelivered < this.tracker.windowExpected) await sleep(20)
+      stopTyping()
+      await drainWindow(this.tracker, drainMs)
       const gen = process.cpuUsage(gen0)
       const cores1 = coreBusy()
       const serverCpuSec = cpuSeconds(pid) - cpu0
@@ -106,7 +91,7 @@ export class FanoutRig {
         foreignGeneratorCore: Math.max(0, busyBetween(cores0, cores1, GENERATOR_CORE) - generatorCpuSec) / elapsed,
       }
     } finally {
-      for (const t of timers) clearTimeout(t)
+      stopTyping()
     }
   }
 

@@ -1,3 +1,4 @@
+import { IdbDatabase } from './IdbDatabase.ts'
 import { done, request } from './idbRequest.ts'
 import type { LocalStore, StoredUpdates, StoreKey } from './LocalStore.ts'
 
@@ -28,37 +29,14 @@ export interface IndexedDbStoreOptions {
  * deleted. A write resolves on the transaction's `complete` event: committed, not merely queued.
  */
 export class IndexedDbStore implements LocalStore {
-  private db: Promise<IDBDatabase> | null = null
+  private readonly db: IdbDatabase
 
-  constructor(private readonly options: IndexedDbStoreOptions) {}
-
-  private open(): Promise<IDBDatabase> {
-    this.db ??= new Promise<IDBDatabase>((resolve, reject) => {
-      const req = (this.options.indexedDB ?? indexedDB).open(this.options.name, VERSION)
-      req.onupgradeneeded = () => upgrade(req.result, req.transaction)
-      req.onsuccess = () => {
-        const db = req.result
-        // Another tab upgrading the schema: let it, and reopen on next use.
-        db.onversionchange = () => {
-          db.close()
-          this.db = null
-        }
-        db.onclose = () => {
-          this.db = null
-        }
-        resolve(db)
-      }
-      req.onerror = () => reject(req.error)
-      req.onblocked = () => reject(new Error('IndexedDB upgrade blocked by another tab'))
-    }).catch((err) => {
-      this.db = null
-      throw err
-    })
-    return this.db
+  constructor(private readonly options: IndexedDbStoreOptions) {
+    this.db = new IdbDatabase(options.name, VERSION, upgrade, options.indexedDB)
   }
 
   private async tx(mode: IDBTransactionMode): Promise<IDBTransaction> {
-    const db = await this.open()
+    const db = await this.db.open()
     return db.transaction([LOG, FLOORS], mode, { durability: this.options.durability ?? 'relaxed' })
   }
 
@@ -95,11 +73,7 @@ export class IndexedDbStore implements LocalStore {
   }
 
   close(): void {
-    this.db?.then(
-      (db) => db.close(),
-      () => {},
-    )
-    this.db = null
+    this.db.close()
   }
 }
 

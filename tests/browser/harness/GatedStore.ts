@@ -1,4 +1,5 @@
 import type { LocalStore, StoredUpdates, StoreKey } from '@tandem/client'
+import { Gate } from '../../helpers/Gate.ts'
 
 /**
  * Wraps the real IndexedDbStore so a test can hold device commits back: while the gate is
@@ -6,26 +7,22 @@ import type { LocalStore, StoredUpdates, StoreKey } from '@tandem/client'
  * memory" for as long as the test wants. Loads pass straight through.
  */
 export class GatedStore implements LocalStore {
-  private gate: Promise<void> | null = null
-  private open: (() => void) | null = null
+  private readonly gate = new Gate()
   /** Appends that reached the real store, for assertions. */
   appended = 0
 
   constructor(private readonly inner: LocalStore) {}
 
   hold(): void {
-    this.gate ??= new Promise<void>((resolve) => {
-      this.open = resolve
-    })
+    this.gate.hold()
   }
 
   release(): void {
-    this.open?.()
-    this.gate = this.open = null
+    this.gate.release()
   }
 
   get holding(): boolean {
-    return this.gate !== null
+    return this.gate.holding
   }
 
   load(doc: string): Promise<StoredUpdates> {
@@ -33,13 +30,13 @@ export class GatedStore implements LocalStore {
   }
 
   async append(doc: string, updates: readonly Uint8Array[]): Promise<void> {
-    while (this.gate) await this.gate
+    await this.gate.pass()
     await this.inner.append(doc, updates)
     this.appended += updates.length
   }
 
   async compact(doc: string, snapshot: Uint8Array, keys: readonly StoreKey[]): Promise<void> {
-    while (this.gate) await this.gate
+    await this.gate.pass()
     return this.inner.compact(doc, snapshot, keys)
   }
 

@@ -1,5 +1,6 @@
 import type { AppendEntry } from '@tandem/server'
 import { DelegatingStorage } from '../../helpers/DelegatingStorage.ts'
+import { Gate } from '../../helpers/Gate.ts'
 
 /**
  * Relay storage whose commits can be held back: while held, `append` waits, so the relay can
@@ -7,24 +8,20 @@ import { DelegatingStorage } from '../../helpers/DelegatingStorage.ts'
  * passes through to the real SQLite storage.
  */
 export class GatedAppendStorage extends DelegatingStorage {
-  private gate: Promise<void> | null = null
-  private open: (() => void) | null = null
+  private readonly gate = new Gate()
   /** Entries committed so far, with the time each append resolved. */
   readonly committed: { at: number; entries: number }[] = []
 
   hold(): void {
-    this.gate ??= new Promise<void>((resolve) => {
-      this.open = resolve
-    })
+    this.gate.hold()
   }
 
   release(): void {
-    this.open?.()
-    this.gate = this.open = null
+    this.gate.release()
   }
 
   override async append(entries: readonly AppendEntry[]): Promise<void> {
-    while (this.gate) await this.gate
+    await this.gate.pass()
     await this.inner.append(entries)
     this.committed.push({ at: Date.now(), entries: entries.length })
   }

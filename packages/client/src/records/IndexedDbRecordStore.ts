@@ -1,4 +1,5 @@
 import type { LwwRecord } from '@tandem/records'
+import { IdbDatabase } from '../IdbDatabase.ts'
 import { done, request } from '../idbRequest.ts'
 import type { LoadedCollection, RecordStore, RecordStoreBatch, StoredOutboxEntry } from './RecordStore.ts'
 
@@ -16,36 +17,14 @@ const collectionRange = (c: string) => IDBKeyRange.bound([c], [c, []])
  * local write (record + outbox entry) is durable as a unit and every tab sees it whole.
  */
 export class IndexedDbRecordStore implements RecordStore {
-  private db: Promise<IDBDatabase> | null = null
+  private readonly db: IdbDatabase
 
-  constructor(private readonly options: { name: string; indexedDB?: IDBFactory }) {}
-
-  private open(): Promise<IDBDatabase> {
-    this.db ??= new Promise<IDBDatabase>((resolve, reject) => {
-      const req = (this.options.indexedDB ?? indexedDB).open(this.options.name, 1)
-      req.onupgradeneeded = () => {
-        req.result.createObjectStore(RECORDS)
-        req.result.createObjectStore(OUTBOX)
-        req.result.createObjectStore(META)
-      }
-      req.onsuccess = () => {
-        const db = req.result
-        db.onversionchange = () => {
-          db.close()
-          this.db = null
-        }
-        resolve(db)
-      }
-      req.onerror = () => reject(req.error)
-    }).catch((err) => {
-      this.db = null
-      throw err
-    })
-    return this.db
+  constructor(options: { name: string; indexedDB?: IDBFactory }) {
+    this.db = new IdbDatabase(options.name, 1, createStores, options.indexedDB)
   }
 
   async load(collection: string): Promise<LoadedCollection> {
-    const tx = (await this.open()).transaction([RECORDS, OUTBOX, META], 'readonly')
+    const tx = (await this.db.open()).transaction([RECORDS, OUTBOX, META], 'readonly')
     const [records, outbox, token] = await Promise.all([
       request(tx.objectStore(RECORDS).getAll(collectionRange(collection))) as Promise<LwwRecord[]>,
       request(tx.objectStore(OUTBOX).getAll(collectionRange(collection))) as Promise<StoredOutboxEntry[]>,
@@ -55,13 +34,13 @@ export class IndexedDbRecordStore implements RecordStore {
   }
 
   async loadOutbox(collection: string): Promise<StoredOutboxEntry[]> {
-    const tx = (await this.open()).transaction(OUTBOX, 'readonly')
+    const tx = (await this.db.open()).transaction(OUTBOX, 'readonly')
     const rows = (await request(tx.objectStore(OUTBOX).getAll(collectionRange(collection)))) as StoredOutboxEntry[]
     return rows.sort((a, b) => a.order - b.order)
   }
 
   async apply(collection: string, batch: RecordStoreBatch): Promise<void> {
-    const tx = (await this.open()).transaction([RECORDS, OUTBOX, META], 'readwrite', { durability: 'relaxed' })
+    const tx = (await this.db.open()).transaction([RECORDS, OUTBOX, META], 'readwrite', { durability: 'relaxed' })
     const records = tx.objectStore(RECORDS)
     const outbox = tx.objectStore(OUTBOX)
     if (batch.clear) records.delete(collectionRange(collection))
@@ -74,10 +53,12 @@ export class IndexedDbRecordStore implements RecordStore {
   }
 
   close(): void {
-    this.db?.then(
-      (db) => db.close(),
-      () => {},
-    )
-    this.db = null
+    this.db.close()
   }
+}
+
+function createStores(db: IDBDatabase): void {
+  db.createObjectStore(RECORDS)
+  db.createObjectStore(OUTBOX)
+  db.createObjectStore(META)
 }
