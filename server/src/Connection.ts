@@ -1,4 +1,4 @@
-import { CloseCode, closeCodeName, encodePermissionDenied } from '@tandem/protocol'
+import { CloseCode, closeCodeName, closeReason, encodePermissionDenied } from '@tandem/protocol'
 import type { WebSocket } from 'ws'
 import type { Logger } from './Logger.ts'
 import type { Metrics } from './Metrics.ts'
@@ -38,15 +38,18 @@ export class Connection implements Peer {
     this.send(encodePermissionDenied(reason))
   }
 
-  /** Closes with a named code; idempotent. */
-  close(code: number, reason: string): void {
+  /**
+   * Closes with a named code; idempotent. `reason` goes to the client and must be the
+   * server's own words; `detail` (which may quote the client's input) only to the log.
+   */
+  close(code: number, reason: string, detail?: string): void {
     if (this.closed) return
     this.closed = true
     if (code !== CloseCode.Normal && code !== CloseCode.GoingAway) {
-      this.log.warn('closing connection', { conn: this.id, code, codeName: closeCodeName(code), reason })
+      this.log.warn('closing connection', { conn: this.id, code, codeName: closeCodeName(code), reason, detail })
     }
-    // Close reasons are limited to 123 bytes by RFC 6455.
-    this.ws.close(code, reason.slice(0, 120))
+    // ws throws on a reason over 123 bytes: cut in bytes, not characters.
+    this.ws.close(code, closeReason(reason))
     setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS).unref()
   }
 }

@@ -33,6 +33,10 @@ export interface RelayLimits {
   maxDocNameLength: number
   /** A Tandem socket must authenticate (Hello) within this long. */
   preAuthTimeoutMs: number
+  /** An HTTP request must send its headers within this long (slow-header attacks)... */
+  headersTimeoutMs: number
+  /** ...and all of itself within this long. */
+  requestTimeoutMs: number
   /** Compact a document once its log holds this many bytes... */
   compactBytes: number
   /** ...or this many updates. */

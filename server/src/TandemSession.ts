@@ -13,6 +13,7 @@ import { AuthError } from './auth/TokenVerifier.ts'
 import type { Connection } from './Connection.ts'
 import { handleMessage } from './handleMessage.ts'
 import { isEmptyUpdate } from './isEmptyUpdate.ts'
+import { setTimeoutAt } from './longTimeout.ts'
 import { validDocName } from './parseDocName.ts'
 import type { RelayContext } from './RelayContext.ts'
 import type { RoomRegistry } from './RoomRegistry.ts'
@@ -33,7 +34,8 @@ export class TandemSession {
   private readonly records: RecordsSession
   private access: Access | null = null
   private authenticating = false
-  private timer: ReturnType<typeof setTimeout> | null
+  /** Cancels the pending pre-auth, refresh or expiry timer. */
+  private cancelTimer: (() => void) | null
 
   constructor(
     private readonly ctx: RelayContext,
@@ -41,9 +43,9 @@ export class TandemSession {
     private readonly conn: Connection,
     private readonly heartbeatMs: number,
   ) {
-    this.timer = setTimeout(
+    this.cancelTimer = setTimeoutAt(
       () => this.conn.close(CloseCode.Unauthorized, 'no Hello in time'),
-      ctx.limits.preAuthTimeoutMs,
+      Date.now() + ctx.limits.preAuthTimeoutMs,
     )
     this.records = new RecordsSession(ctx, ctx.records, conn, (id) => this.channels.has(id))
   }
@@ -95,18 +97,23 @@ export class TandemSession {
     const verify = this.ctx.verifyToken
     if (!verify) return this.authenticated(Access.open())
     this.authenticating = true
-    verify(token).then(
-      (claims) => {
-        this.authenticating = false
-        this.authenticated(Access.of(claims))
-      },
-      (err) => {
-        this.authenticating = false
-        const reason = err instanceof AuthError ? err.reason : 'invalid'
-        this.ctx.metrics.inc('tandem_auth_failures_total', 'Rejected tokens', { reason, path: 'tandem' })
-        this.conn.close(CloseCode.Unauthorized, err instanceof AuthError ? err.message : 'invalid token')
-      },
-    )
+    verify(token)
+      .then(
+        (claims) => {
+          this.authenticating = false
+          this.authenticated(Access.of(claims))
+        },
+        (err) => {
+          this.authenticating = false
+          const reason = err instanceof AuthError ? err.reason : 'invalid'
+          this.ctx.metrics.inc('tandem_auth_failures_total', 'Rejected tokens', { reason, path: 'tandem' })
+          this.conn.close(CloseCode.Unauthorized, err instanceof AuthError ? err.message : 'invalid token')
+        },
+      )
+      .catch((err: unknown) => {
+        this.ctx.log.error('unexpected error authenticating', { conn: this.conn.id, error: String(err) })
+        this.conn.close(CloseCode.InternalError, 'internal error')
+      })
   }
 
   private authenticated(access: Access): void {
@@ -117,23 +124,20 @@ export class TandemSession {
       if (!access.canReadDoc(channel.room.name)) channel.close(CloseCode.Forbidden, 'no longer allowed')
     }
     this.records.recheck(access)
-    if (this.timer) clearTimeout(this.timer)
-    this.timer = null
+    this.cancelTimer?.()
+    this.cancelTimer = null
     const left = access.expiresAt - Date.now()
     if (Number.isFinite(left)) {
       // Ask for a new token ahead of expiry: 30 s before, or halfway for short-lived tokens.
       const lead = Math.min(REFRESH_LEAD_MS, left / 2)
-      this.timer = setTimeout(() => this.expiring(access.expiresAt), Math.max(0, left - lead))
+      this.cancelTimer = setTimeoutAt(() => this.expiring(access.expiresAt), access.expiresAt - lead)
     }
     this.reply({ type: T.Welcome, version: TANDEM_VERSION, heartbeatMs: this.heartbeatMs, serverTime: Date.now() })
   }
 
   private expiring(expiresAt: number): void {
     this.reply({ type: T.TokenExpiring, expiresAt })
-    this.timer = setTimeout(
-      () => this.conn.close(CloseCode.Unauthorized, 'token expired'),
-      Math.max(0, expiresAt - Date.now()) + 1_000,
-    )
+    this.cancelTimer = setTimeoutAt(() => this.conn.close(CloseCode.Unauthorized, 'token expired'), expiresAt + 1_000)
   }
 
   private subscribe(id: number, doc: string): void {
@@ -194,7 +198,7 @@ export class TandemSession {
 
   /** The socket closed: every channel leaves its room. */
   closed(): void {
-    if (this.timer) clearTimeout(this.timer)
+    this.cancelTimer?.()
     for (const channel of [...this.channels.values()]) channel.detach()
     this.records.closed()
   }

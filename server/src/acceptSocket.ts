@@ -40,7 +40,10 @@ export function acceptSocket(ctx: RelayContext, conn: Connection, handlers: Sock
 
 function reject(ctx: RelayContext, conn: Connection, reason: string, code: number, message: string): void {
   ctx.metrics.inc('tandem_rejected_frames_total', 'Frames refused, by reason', { reason })
-  conn.close(code, message)
+  // Decoder messages quote the input after a colon ("malformed frame: Unexpected token 'é'...");
+  // the client gets the server's part, the log gets all of it.
+  const colon = message.indexOf(': ')
+  conn.close(code, colon < 0 ? message : message.slice(0, colon), colon < 0 ? undefined : message)
 }
 
 /** Runs `handle(frame)`; bad input closes this connection with its named code, nothing else. */

@@ -4,19 +4,24 @@ import { RedisPubSub } from './cluster/RedisPubSub.ts'
 import { createLogger } from './Logger.ts'
 import { type CliOptions, parseCliArgs, USAGE, UsageError } from './parseCliArgs.ts'
 import { parseTokenArgs } from './parseTokenArgs.ts'
-import { RelayConfigError, startRelay } from './startRelay.ts'
+import { installSafetyNet } from './safetyNet.ts'
+import { MIN_SECRET_BYTES, RelayConfigError, startRelay } from './startRelay.ts'
 import { PostgresStorage } from './storage/PostgresStorage.ts'
 
 /** Hard limit for a graceful stop; past it the process exits non-zero rather than hang. */
 const SHUTDOWN_TIMEOUT_MS = 5_000
 
 function readSecret(file: string | undefined, env: NodeJS.ProcessEnv): Uint8Array | undefined {
-  if (file) {
-    const text = readFileSync(file, 'utf8').trim()
-    if (text.length < 16) throw new UsageError(`the secret in ${file} is shorter than 16 characters`)
-    return new TextEncoder().encode(text)
+  const text = file ? readFileSync(file, 'utf8').trim() : env.TANDEM_SECRET
+  if (!text) return undefined
+  const secret = new TextEncoder().encode(text)
+  if (secret.length < MIN_SECRET_BYTES) {
+    const source = file ? `the secret in ${file}` : 'TANDEM_SECRET'
+    throw new UsageError(
+      `${source} is ${secret.length} bytes; it must be at least ${MIN_SECRET_BYTES} (e.g. openssl rand -base64 32)`,
+    )
   }
-  return env.TANDEM_SECRET ? new TextEncoder().encode(env.TANDEM_SECRET) : undefined
+  return secret
 }
 
 async function token(argv: string[]): Promise<void> {
@@ -31,6 +36,10 @@ async function serve(options: CliOptions): Promise<void> {
   const publicKeyPem = options.publicKeyFile ? readFileSync(options.publicKeyFile, 'utf8') : undefined
   if (secret || publicKeyPem) options.auth = { secret, publicKeyPem, publicKeyAlgorithm: options.publicKeyAlgorithm }
   if (options.adminTokenFile) options.adminToken = readFileSync(options.adminTokenFile, 'utf8').trim()
+  if (options.metricsTokenFile) options.metricsToken = readFileSync(options.metricsTokenFile, 'utf8').trim()
+  if (options.metricsToken !== undefined && options.metricsToken.length < 16) {
+    throw new UsageError('the metrics token must be at least 16 characters')
+  }
   if (options.adminToken !== undefined && options.adminToken.length < 16) {
     throw new UsageError('the admin token must be at least 16 characters')
   }
@@ -42,6 +51,7 @@ async function serve(options: CliOptions): Promise<void> {
   }
   if (options.redisUrl) options.pubsub = new RedisPubSub(options.redisUrl, env.TANDEM_REDIS_PREFIX ?? 'tandem:', logger)
   const relay = await startRelay({ ...options, logger })
+  installSafetyNet(logger, relay.metrics)
   let stopping = false
   const stop = (signal: string) => {
     if (stopping) return

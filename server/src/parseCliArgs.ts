@@ -12,6 +12,8 @@ const LIMIT_FLAGS: [string, keyof RelayLimits, string, number, number][] = [
   ['max-docs-per-connection', 'maxDocsPerConnection', 'TANDEM_MAX_DOCS_PER_CONNECTION', 1, 1e9],
   ['max-awareness-bytes', 'maxAwarenessBytes', 'TANDEM_MAX_AWARENESS_BYTES', 64, 1e9],
   ['max-doc-name-length', 'maxDocNameLength', 'TANDEM_MAX_DOC_NAME_LENGTH', 1, 65536],
+  ['headers-timeout-ms', 'headersTimeoutMs', 'TANDEM_HEADERS_TIMEOUT_MS', 100, 600_000],
+  ['request-timeout-ms', 'requestTimeoutMs', 'TANDEM_REQUEST_TIMEOUT_MS', 100, 3_600_000],
 ]
 
 export const USAGE = `Usage: tandem-server [options]
@@ -23,7 +25,11 @@ export const USAGE = `Usage: tandem-server [options]
   --sync normal|full       SQLite durability: normal survives process crashes, full also power loss (env TANDEM_SYNC)
   --secret-file PATH       HS256 secret for tokens       (or env TANDEM_SECRET); required off loopback
   --public-key-file PATH   verify tokens with this PEM public key instead (--public-key-alg, default RS256)
-  --allowed-origins LIST   comma-separated Origin values allowed to open WebSockets
+  --allowed-origins LIST   comma-separated Origins browsers may call from (env TANDEM_ALLOWED_ORIGINS;
+                           default any with a secret, loopback only without)
+  --allowed-hosts LIST     comma-separated Host names accepted (env TANDEM_ALLOWED_HOSTS;
+                           default any with a secret, loopback only without)
+  --metrics-token-file PATH  /metrics asks for this bearer token (or env TANDEM_METRICS_TOKEN)
   --authority-collections LIST  record collections in authority mode (stale writes refused, 409)
   --tombstone-horizon D    purge record tombstones after D (e.g. 30d, 12h; default 30d)
   --postgres URL           keep documents in PostgreSQL (env TANDEM_POSTGRES_URL) instead of SQLite
@@ -32,7 +38,7 @@ export const USAGE = `Usage: tandem-server [options]
   --dev                    serve demo tokens at /dev/token (loopback only)
   --static DIR             also serve the files of DIR over HTTP (the playground)
   --log-level L            info, warn, error or silent   (env TANDEM_LOG_LEVEL, default info)
-${LIMIT_FLAGS.map(([flag, , envName]) => `  --${flag} N`.padEnd(27) + `(env ${envName})`).join('\n')}
+${LIMIT_FLAGS.map(([flag, , envName]) => `  --${flag} N`.padEnd(33) + `(env ${envName})`).join('\n')}
   -h, --help               print this help
 `
 
@@ -49,6 +55,7 @@ export interface CliOptions extends RelayOptions {
   publicKeyAlgorithm?: string
   postgresUrl?: string
   adminTokenFile?: string
+  metricsTokenFile?: string
   redisUrl?: string
 }
 
@@ -65,6 +72,13 @@ function oneOf<T extends string>(name: string, text: string | undefined, allowed
   if (text === undefined) return undefined
   if (!allowed.includes(text as T)) throw new UsageError(`${name} must be one of ${allowed.join(', ')}, got '${text}'`)
   return text as T
+}
+
+function list(text: string | undefined): string[] | undefined {
+  return text
+    ?.split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)
 }
 
 /** Flags win over environment variables, which win over defaults. */
@@ -86,6 +100,8 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions
         'public-key-file': { type: 'string' },
         'public-key-alg': { type: 'string' },
         'allowed-origins': { type: 'string' },
+        'allowed-hosts': { type: 'string' },
+        'metrics-token-file': { type: 'string' },
         'authority-collections': { type: 'string' },
         'tombstone-horizon': { type: 'string' },
         postgres: { type: 'string' },
@@ -113,10 +129,10 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions
     secretFile: values['secret-file'] as string | undefined,
     publicKeyFile: values['public-key-file'] as string | undefined,
     publicKeyAlgorithm: values['public-key-alg'] as string | undefined,
-    allowedOrigins: (values['allowed-origins'] as string | undefined)
-      ?.split(',')
-      .map((o) => o.trim())
-      .filter(Boolean),
+    allowedOrigins: list(str('allowed-origins', 'TANDEM_ALLOWED_ORIGINS')),
+    allowedHosts: list(str('allowed-hosts', 'TANDEM_ALLOWED_HOSTS'))?.map((h) => h.toLowerCase()),
+    metricsTokenFile: values['metrics-token-file'] as string | undefined,
+    metricsToken: env.TANDEM_METRICS_TOKEN || undefined,
     devTokens: values.dev === true,
     postgresUrl: str('postgres', 'TANDEM_POSTGRES_URL'),
     redisUrl: str('redis', 'TANDEM_REDIS_URL'),

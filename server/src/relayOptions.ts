@@ -25,8 +25,18 @@ export interface RelayOptions extends Partial<RelayLimits> {
    * anything but loopback.
    */
   auth?: { secret?: Uint8Array | string; publicKeyPem?: string; publicKeyAlgorithm?: string }
-  /** If set, WebSocket upgrades whose Origin header is not listed are refused (403). */
+  /**
+   * Origins (`https://app.example.com`) browsers may call from, for WebSockets and the HTTP
+   * API; others are refused (403). Default: any with a secret, loopback only without one.
+   */
   allowedOrigins?: string[]
+  /**
+   * Host header names (no port) requests may carry; others are refused (403), which stops DNS
+   * rebinding. Default: any with a secret, loopback names only without one.
+   */
+  allowedHosts?: string[]
+  /** Bearer token /metrics asks for; without one /metrics is open. */
+  metricsToken?: string
   /** Pub/sub to other relay instances sharing the storage (Redis); the relay closes it on close(). */
   pubsub?: PubSub
   /** Bearer token of the admin API (/admin/...); without one the API does not exist. */
@@ -65,6 +75,8 @@ export const DEFAULT_LIMITS: RelayLimits = {
   maxConnectionsPerIp: 4_096,
   maxDocNameLength: 512,
   preAuthTimeoutMs: 10_000,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 15_000,
   roomIdleMs: 30_000,
   stateIdleMs: 10_000,
   compactBytes: 1024 * 1024,

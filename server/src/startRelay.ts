@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { createServer } from 'node:http'
+import type { Socket } from 'node:net'
 import { join } from 'node:path'
 import { CloseCode, TANDEM_SUBPROTOCOL } from '@tandem/protocol'
 import { WebSocketServer } from 'ws'
@@ -22,9 +23,14 @@ import { RecordService } from './records/RecordService.ts'
 import { recordsRest } from './records/recordsRest.ts'
 import { SqliteRecordStorage } from './records/SqliteRecordStorage.ts'
 import { type RelayOptions, resolveLimits } from './relayOptions.ts'
+import { requestPolicy } from './requestPolicy.ts'
+import { UNCAUGHT_HELP } from './safetyNet.ts'
 import { PostgresStorage } from './storage/PostgresStorage.ts'
 import { SqliteStorage } from './storage/SqliteStorage.ts'
 import { upgradeHandler } from './upgradeHandler.ts'
+
+/** Shortest HS256 secret accepted: the key size of the hash, as RFC 7518 asks. */
+export const MIN_SECRET_BYTES = 32
 
 /** Time a graceful close spends folding logs into snapshots; the rest waits for next time. */
 const SHUTDOWN_COMPACTION_MS = 1_500
@@ -54,6 +60,12 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   const log = options.logger ?? createLogger()
   const auth = options.auth
   const secret = typeof auth?.secret === 'string' ? new TextEncoder().encode(auth.secret) : auth?.secret
+  // HS256 with a short key is broken by brute force from any one token it signed.
+  if (secret && secret.length < MIN_SECRET_BYTES) {
+    throw new RelayConfigError(
+      `the token secret is ${secret.length} bytes; it must be at least ${MIN_SECRET_BYTES} (e.g. openssl rand -base64 32)`,
+    )
+  }
   if (!auth?.publicKeyPem && !secret && !isLoopback(host)) {
     throw new RelayConfigError(
       `refusing to listen on ${host} without a secret: anyone could read and write every document`,
@@ -134,9 +146,25 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   metrics.gauge('tandem_connections', 'Open WebSocket connections', () => conns.size)
   metrics.gauge('tandem_documents_loaded', 'Documents held in memory', () => registry.size)
 
+  const policy = requestPolicy({
+    authenticated: Boolean(verifyToken),
+    allowedHosts: options.allowedHosts,
+    allowedOrigins: options.allowedOrigins,
+  })
+  // Something slipping past every handler is a bug to find: it shows here, not as a dead process.
+  metrics.inc('tandem_uncaught_total', UNCAUGHT_HELP, undefined, 0)
   const docs = docsRest(ctx, registry)
   const http = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      // Node checks both timeouts on this interval (30 s by default, which would triple them).
+      connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
+    },
     httpRoutes({
+      policy,
+      log,
+      metricsToken: options.metricsToken,
       ready: async () => ({
         storage: await storage.load('\u0000readyz').then(
           () => true,
@@ -153,6 +181,24 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
       records: recordsRest(ctx, records),
     }),
   )
+  // Every TCP socket counts against its IP, plain HTTP ones too: a peer holding thousands of
+  // idle keep-alive sockets would otherwise exhaust file descriptors for everyone.
+  const socketsPerIp = new Map<string, number>()
+  http.on('connection', (socket: Socket) => {
+    const ip = socket.remoteAddress ?? ''
+    const n = (socketsPerIp.get(ip) ?? 0) + 1
+    if (limits.maxConnectionsPerIp > 0 && n > limits.maxConnectionsPerIp) {
+      metrics.inc('tandem_rejected_sockets_total', 'TCP sockets refused for the per-IP limit')
+      socket.destroy()
+      return
+    }
+    socketsPerIp.set(ip, n)
+    socket.once('close', () => {
+      const left = (socketsPerIp.get(ip) ?? 1) - 1
+      if (left > 0) socketsPerIp.set(ip, left)
+      else socketsPerIp.delete(ip)
+    })
+  })
   const heartbeatMs = options.heartbeatMs ?? 30_000
   const wss = new WebSocketServer({
     noServer: true,
@@ -184,7 +230,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
       rooms: registry,
       wss,
       heartbeatMs,
-      allowedOrigins: options.allowedOrigins,
+      policy,
       isClosing: () => closing,
       track,
       connectionsFrom: (ip) => perIp.get(ip) ?? 0,

@@ -7,10 +7,12 @@ import { Access } from './auth/Access.ts'
 import { AuthError } from './auth/TokenVerifier.ts'
 import { Connection } from './Connection.ts'
 import { handleMessage } from './handleMessage.ts'
+import { setTimeoutAt } from './longTimeout.ts'
 import { parseDocName } from './parseDocName.ts'
 import type { RelayContext } from './RelayContext.ts'
 import type { Room } from './Room.ts'
 import type { RoomRegistry } from './RoomRegistry.ts'
+import { hostAllowed, originAllowed, type RequestPolicy } from './requestPolicy.ts'
 import { TandemSession } from './TandemSession.ts'
 
 export interface UpgradeOptions {
@@ -18,7 +20,7 @@ export interface UpgradeOptions {
   rooms: RoomRegistry
   wss: WebSocketServer
   heartbeatMs: number
-  allowedOrigins?: string[]
+  policy: RequestPolicy
   isClosing: () => boolean
   /** Called for every accepted connection; returns what to do when it closes. */
   track: (conn: Connection, ip: string) => () => void
@@ -41,7 +43,12 @@ export function upgradeHandler(o: UpgradeOptions) {
   return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on('error', () => socket.destroy())
     if (o.isClosing()) return refuse(socket, '503 Service Unavailable')
-    if (o.allowedOrigins && !o.allowedOrigins.includes(req.headers.origin ?? '')) {
+    if (!hostAllowed(o.policy, req.headers.host)) {
+      ctx.metrics.inc('tandem_rejected_upgrades_total', 'Upgrades refused, by reason', { reason: 'host' })
+      return refuse(socket, '403 Forbidden')
+    }
+    // Browsers let any page open a WebSocket anywhere; the Origin says whose page it is.
+    if (!originAllowed(o.policy, req.headers.origin)) {
       ctx.metrics.inc('tandem_rejected_upgrades_total', 'Upgrades refused, by reason', { reason: 'origin' })
       return refuse(socket, '403 Forbidden')
     }
@@ -101,38 +108,44 @@ function acceptStock(
     },
   })
   const token = new URL(url, 'http://relay').searchParams.get('token')
-  authorizeStock(ctx, token, name).then(
-    (access) => {
-      if (conn.closed) return
-      const joined = rooms.get(name)
-      room = joined
-      const canWrite = access.canWriteDoc(name)
-      handle = (f) => handleMessage(ctx, joined, conn, f, canWrite)
-      joined.join(conn)
-      joined.greet(conn)
-      for (const f of early.splice(0)) dispatchGuarded(ctx, conn, handle, f)
-      expireAt(conn, access.expiresAt)
-    },
-    (err: AuthError) => {
-      ctx.metrics.inc('tandem_auth_failures_total', 'Rejected tokens', { reason: err.reason, path: 'stock' })
-      conn.close(err.reason === 'forbidden' ? CloseCode.Forbidden : CloseCode.Unauthorized, err.message)
-    },
-  )
+  authorizeStock(ctx, token, name)
+    .then(
+      (access) => {
+        if (conn.closed) return
+        const joined = rooms.get(name)
+        room = joined
+        const canWrite = access.canWriteDoc(name)
+        handle = (f) => handleMessage(ctx, joined, conn, f, canWrite)
+        joined.join(conn)
+        joined.greet(conn)
+        for (const f of early.splice(0)) dispatchGuarded(ctx, conn, handle, f)
+        expireAt(conn, access.expiresAt)
+      },
+      (err: unknown) => {
+        const reason = err instanceof AuthError ? err.reason : 'invalid'
+        ctx.metrics.inc('tandem_auth_failures_total', 'Rejected tokens', { reason, path: 'stock' })
+        const message = err instanceof AuthError ? err.message : 'invalid token'
+        conn.close(reason === 'forbidden' ? CloseCode.Forbidden : CloseCode.Unauthorized, message)
+      },
+    )
+    // Whatever went wrong while joining costs this one connection, never the process.
+    .catch((err: unknown) => {
+      ctx.log.error('unexpected error accepting a socket', { conn: conn.id, error: String(err) })
+      conn.close(CloseCode.InternalError, 'internal error')
+    })
 }
 
 async function authorizeStock(ctx: RelayContext, token: string | null, doc: string): Promise<Access> {
   if (!ctx.verifyToken) return Access.open()
   const access = Access.of(await ctx.verifyToken(token))
-  if (!access.canReadDoc(doc)) throw new AuthError('forbidden', `token does not open '${doc}'`)
+  // The name is the client's own text: it stays out of the close reason (and its byte limit).
+  if (!access.canReadDoc(doc)) throw new AuthError('forbidden', 'token does not open this document')
   return access
 }
 
 /** Stock clients cannot refresh a token in place: they are closed when it expires. */
 function expireAt(conn: Connection, expiresAt: number): void {
   if (!Number.isFinite(expiresAt)) return
-  const timer = setTimeout(
-    () => conn.close(CloseCode.Unauthorized, 'token expired'),
-    Math.max(0, expiresAt - Date.now()),
-  )
-  conn.ws.once('close', () => clearTimeout(timer))
+  const cancel = setTimeoutAt(() => conn.close(CloseCode.Unauthorized, 'token expired'), expiresAt)
+  conn.ws.once('close', cancel)
 }

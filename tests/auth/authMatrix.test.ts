@@ -21,7 +21,7 @@ afterAll(() => rig.close())
 
 const badSignature = () =>
   signToken(
-    new TextEncoder().encode('another-secret-0123456789'),
+    new TextEncoder().encode('another-secret-0123456789-0123456789'),
     { sub: 'x', docs: ['*'], collections: [], scope: 'write' },
     60_000,
   )

@@ -11,7 +11,7 @@ import * as Y from 'yjs'
 import { makeTempDir, removeDir } from '../helpers/tempDir.ts'
 import { waitUntil } from '../helpers/wait.ts'
 
-export const SECRET = new TextEncoder().encode('test-secret-0123456789abcdef')
+export const SECRET = new TextEncoder().encode('test-secret-0123456789abcdef-0123456789')
 
 export interface AuthRig {
   relay: Relay

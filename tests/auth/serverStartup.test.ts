@@ -37,14 +37,14 @@ describe('starting the server safely', () => {
     await removeDir(dir)
     expect(lines.some((l) => l.includes('anyone on this machine may connect'))).toBe(true)
     await expect(
-      startRelay({ host: '0.0.0.0', port: 0, dataDir: dir, devTokens: true, auth: { secret: 'x'.repeat(20) } }),
+      startRelay({ host: '0.0.0.0', port: 0, dataDir: dir, devTokens: true, auth: { secret: 'x'.repeat(32) } }),
     ).rejects.toThrow(RelayConfigError)
   })
 
   it('signs tokens with the CLI that the server accepts; bad flags are usage errors', async () => {
     const dir = await makeTempDir('token-cli')
     const secretFile = join(dir, 'secret')
-    writeFileSync(secretFile, 'a-long-enough-secret-for-tests\n')
+    writeFileSync(secretFile, 'a-long-enough-secret-for-tests-0123456789\n')
     const server = await spawnServer({ dataDir: dir, extraArgs: ['--secret-file', secretFile] })
     const sign = (args: string[]) => run(['token', '--secret-file', secretFile, ...args])
     const ok = sign(['--sub', 'alice', '--docs', 'team/*', '--scope', 'write', '--ttl', '10m'])

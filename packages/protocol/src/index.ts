@@ -9,6 +9,7 @@ export {
   encodeQueryAwareness,
 } from './awarenessMessages.ts'
 export { CloseCode, closeCodeName } from './closeCodes.ts'
+export { closeReason, MAX_CLOSE_REASON_BYTES } from './closeReason.ts'
 export { decodeMessage, type Message } from './decodeMessage.ts'
 export { AuthMessageType, MessageType, SyncMessageType, TANDEM_SUBPROTOCOL, TandemMessageType } from './messageType.ts'
 export { ProtocolError } from './ProtocolError.ts'

@@ -45,6 +45,9 @@ export interface LiveChange {
  * and REST. Pushes and check-in reads run one at a time through a queue, so live changes go
  * out in sequence order and a Merkle tree is never read halfway through a commit.
  */
+/** Mutations applied in one transaction: a few ms of work, even for records of some KB. */
+const PUSH_SLICE = 100
+
 export class RecordService {
   private readonly clock: HybridLogicalClock
   private readonly merkle: MerkleIndex
@@ -83,8 +86,23 @@ export class RecordService {
     return readPage(this.options.storage, this.epoch, collection, token, limit)
   }
 
-  /** Applies a push; live subscribers hear about what it changed before this resolves. */
-  push(collection: string, raws: readonly unknown[], canWrite: boolean): Promise<MutationResult[]> {
+  /**
+   * Applies a push; live subscribers hear about what it changed before this resolves. A large
+   * push is applied in slices, one transaction each, with the event loop free in between: a
+   * few 2 MB pushes must not stall every socket and health check (each mutation stands on
+   * its own, and a retry of the whole push is a no-op for the slices already applied).
+   */
+  async push(collection: string, raws: readonly unknown[], canWrite: boolean): Promise<MutationResult[]> {
+    if (raws.length <= PUSH_SLICE) return this.pushSlice(collection, raws, canWrite)
+    const results: MutationResult[] = []
+    for (let start = 0; start < raws.length; start += PUSH_SLICE) {
+      if (start > 0) await new Promise((resolve) => setImmediate(resolve))
+      results.push(...(await this.pushSlice(collection, raws.slice(start, start + PUSH_SLICE), canWrite)))
+    }
+    return results
+  }
+
+  private pushSlice(collection: string, raws: readonly unknown[], canWrite: boolean): Promise<MutationResult[]> {
     return this.serial(async () => {
       const ctx = {
         storage: this.options.storage,

@@ -73,31 +73,43 @@ export class RecordsSession {
       const raws = parsed(() => parsePushBody(m.json))
       const canWrite = access.canWriteCollection(channel.collection)
       if (!canWrite) this.ctx.metrics.inc('tandem_refused_writes_total', 'Writes refused for lack of write permission')
-      service.push(channel.collection, raws, canWrite).then(
-        (results) =>
-          channel.send({ type: T.RecordsResult, channel: m.channel, id: m.id, json: JSON.stringify({ results }) }),
-        (err) => channel.close(CloseCode.InternalError, `push failed: ${String(err)}`),
-      )
+      service
+        .push(channel.collection, raws, canWrite)
+        .then(
+          (results) =>
+            channel.send({ type: T.RecordsResult, channel: m.channel, id: m.id, json: JSON.stringify({ results }) }),
+          (err) => channel.close(CloseCode.InternalError, `push failed: ${String(err)}`),
+        )
+        .catch((err: unknown) => this.unexpected(err))
       return
     }
     const body = parsed(() => parseMerkleRequest(m.json))
-    service.merkleAnswer(channel.collection, body).then(
-      (answer) => {
-        const json = JSON.stringify(answer)
-        // What check-ins cost the server, to set against full resyncs (bytes of the JSON bodies).
-        this.ctx.metrics.inc(
-          'tandem_record_checkin_bytes_total',
-          'Merkle check-in bytes',
-          {},
-          m.json.length + json.length,
-        )
-        channel.send({ type: T.MerkleReply, channel: m.channel, id: m.id, json })
-      },
-      (err) => {
-        const error = isRecordsError(err) ? err.message : 'check-in failed'
-        channel.send({ type: T.MerkleReply, channel: m.channel, id: m.id, json: JSON.stringify({ error }) })
-      },
-    )
+    service
+      .merkleAnswer(channel.collection, body)
+      .then(
+        (answer) => {
+          const json = JSON.stringify(answer)
+          // What check-ins cost the server, to set against full resyncs (bytes of the JSON bodies).
+          this.ctx.metrics.inc(
+            'tandem_record_checkin_bytes_total',
+            'Merkle check-in bytes',
+            {},
+            m.json.length + json.length,
+          )
+          channel.send({ type: T.MerkleReply, channel: m.channel, id: m.id, json })
+        },
+        (err) => {
+          const error = isRecordsError(err) ? err.message : 'check-in failed'
+          channel.send({ type: T.MerkleReply, channel: m.channel, id: m.id, json: JSON.stringify({ error }) })
+        },
+      )
+      .catch((err: unknown) => this.unexpected(err))
+  }
+
+  /** A failure past the checks costs this one connection, never the process. */
+  private unexpected(err: unknown): void {
+    this.ctx.log.error('unexpected error in a records channel', { conn: this.conn.id, error: String(err) })
+    this.conn.close(CloseCode.InternalError, 'internal error')
   }
 
   /** A refreshed token may grant less: leave what it no longer covers. */

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto'
-import { mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
 import { migrateSqlite } from '../storage/migrateSqlite.ts'
+import { openSqliteFile } from '../storage/openSqliteFile.ts'
 import type { ChangesRead, Decide, RecordRow, RecordStorage, WriteItem, WriteOutcome } from './RecordStorage.ts'
 
 export interface SqliteRecordStorageOptions {
@@ -37,8 +36,7 @@ export class SqliteRecordStorage implements RecordStorage {
   private readonly s
 
   constructor(options: SqliteRecordStorageOptions) {
-    mkdirSync(dirname(options.file), { recursive: true })
-    const db = new Database(options.file)
+    const db = openSqliteFile(options.file)
     this.db = db
     db.pragma('journal_mode = WAL')
     db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`)

@@ -1,7 +1,6 @@
-import { mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
 import { migrateSqlite } from './migrateSqlite.ts'
+import { openSqliteFile } from './openSqliteFile.ts'
 import type { AppendEntry, DocInfo, StorageAdapter, StoredDoc } from './StorageAdapter.ts'
 
 export interface SqliteStorageOptions {
@@ -26,8 +25,7 @@ export class SqliteStorage implements StorageAdapter {
   private readonly appendAll: (entries: readonly AppendEntry[]) => void
 
   constructor(options: SqliteStorageOptions) {
-    mkdirSync(dirname(options.file), { recursive: true })
-    this.db = new Database(options.file)
+    this.db = openSqliteFile(options.file)
     this.db.pragma('journal_mode = WAL')
     this.db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`)
     this.db.pragma('busy_timeout = 5000')
