@@ -11,6 +11,8 @@ export interface RequestPolicy {
   readonly allowedHosts: readonly string[] | null
   /** Origin header values accepted (`scheme://host[:port]`); null accepts any. */
   readonly allowedOrigins: readonly string[] | null
+  /** The operator listed origins: then a WebSocket must name one (non-browser clients included). */
+  readonly originRequired: boolean
   /** Also accept every loopback Host and Origin (the no-secret default). */
   readonly loopback: boolean
   /** Refuse writes that a browser sends without a preflight (no token, simple content type). */
@@ -29,6 +31,7 @@ export function requestPolicy(o: PolicyOptions): RequestPolicy {
   return {
     allowedHosts: o.allowedHosts ?? (open ? [] : null),
     allowedOrigins: o.allowedOrigins ?? (open ? [] : null),
+    originRequired: o.allowedOrigins !== undefined,
     loopback: open,
     noSimpleWrites: open,
   }
@@ -56,9 +59,10 @@ export function hostAllowed(policy: RequestPolicy, host: string | undefined): bo
   return (policy.loopback && isLoopback(name)) || policy.allowedHosts.includes(name)
 }
 
-export function originAllowed(policy: RequestPolicy, origin: string | undefined): boolean {
+export function originAllowed(policy: RequestPolicy, origin: string | undefined, forSocket = false): boolean {
   // No Origin: not a cross-site browser request (navigations and same-origin GETs omit it).
-  if (origin === undefined || policy.allowedOrigins === null) return true
+  if (origin === undefined) return !(forSocket && policy.originRequired)
+  if (policy.allowedOrigins === null) return true
   if (policy.allowedOrigins.includes(origin)) return true
   if (!policy.loopback) return false
   try {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
-import { createServer } from 'node:http'
+import { createServer, type IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
 import { join } from 'node:path'
+import type { Duplex } from 'node:stream'
 import { CloseCode, TANDEM_SUBPROTOCOL } from '@tandem/protocol'
 import { WebSocketServer } from 'ws'
 import { adminRoutes } from './admin/adminRoutes.ts'
@@ -181,24 +182,32 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
       records: recordsRest(ctx, records),
     }),
   )
-  // Every TCP socket counts against its IP, plain HTTP ones too: a peer holding thousands of
-  // idle keep-alive sockets would otherwise exhaust file descriptors for everyone.
-  const socketsPerIp = new Map<string, number>()
+  // Plain HTTP sockets count against their IP too (WebSockets are counted once upgraded): a
+  // peer holding thousands of idle keep-alive sockets would exhaust file descriptors.
+  const httpSocketsPerIp = new Map<string, number>()
+  const countedSockets = new WeakSet<Duplex>()
+  const uncount = (socket: Duplex, ip: string) => {
+    if (!countedSockets.delete(socket)) return
+    const left = (httpSocketsPerIp.get(ip) ?? 1) - 1
+    if (left > 0) httpSocketsPerIp.set(ip, left)
+    else httpSocketsPerIp.delete(ip)
+  }
   http.on('connection', (socket: Socket) => {
     const ip = socket.remoteAddress ?? ''
-    const n = (socketsPerIp.get(ip) ?? 0) + 1
+    const n = (httpSocketsPerIp.get(ip) ?? 0) + 1
     if (limits.maxConnectionsPerIp > 0 && n > limits.maxConnectionsPerIp) {
-      metrics.inc('tandem_rejected_sockets_total', 'TCP sockets refused for the per-IP limit')
-      socket.destroy()
+      metrics.inc('tandem_rejected_sockets_total', 'HTTP sockets refused for the per-IP limit')
+      socket.on('error', () => socket.destroy())
+      socket.end('HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
       return
     }
-    socketsPerIp.set(ip, n)
-    socket.once('close', () => {
-      const left = (socketsPerIp.get(ip) ?? 1) - 1
-      if (left > 0) socketsPerIp.set(ip, left)
-      else socketsPerIp.delete(ip)
-    })
+    httpSocketsPerIp.set(ip, n)
+    countedSockets.add(socket)
+    socket.once('close', () => uncount(socket, ip))
   })
+  http.prependListener('upgrade', (req: IncomingMessage, socket: Duplex) =>
+    uncount(socket, req.socket.remoteAddress ?? ''),
+  )
   const heartbeatMs = options.heartbeatMs ?? 30_000
   const wss = new WebSocketServer({
     noServer: true,

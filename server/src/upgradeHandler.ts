@@ -48,7 +48,7 @@ export function upgradeHandler(o: UpgradeOptions) {
       return refuse(socket, '403 Forbidden')
     }
     // Browsers let any page open a WebSocket anywhere; the Origin says whose page it is.
-    if (!originAllowed(o.policy, req.headers.origin)) {
+    if (!originAllowed(o.policy, req.headers.origin, true)) {
       ctx.metrics.inc('tandem_rejected_upgrades_total', 'Upgrades refused, by reason', { reason: 'origin' })
       return refuse(socket, '403 Forbidden')
     }

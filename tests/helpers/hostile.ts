@@ -10,7 +10,7 @@ import {
 } from '@tandem/protocol'
 import { expect } from 'vitest'
 import { docFingerprint, type StockClient, syncedClient } from './client.ts'
-import { healthz, type ServerProcess } from './serverProcess.ts'
+import { healthz, type ServerProcess, uncaughtCount } from './serverProcess.ts'
 import { waitUntil } from './wait.ts'
 
 /**
@@ -57,6 +57,7 @@ export async function assertUnharmed(
 ): Promise<void> {
   expect(server.alive(), `server died: ${server.stderr()}`).toBe(true)
   expect(await healthz(server.url)).toBe(200)
+  expect(await uncaughtCount(server), 'errors reached the process safety net').toBe(0)
   // the watcher would reconnect on its own, so "still gets edits" alone would not prove it was left alone
   expect(victim.watcherCloses(), 'the watcher in the attacked room was disconnected').toBe(0)
 

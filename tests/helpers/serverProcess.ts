@@ -134,3 +134,11 @@ export async function healthz(baseWsUrl: string): Promise<number> {
   await res.arrayBuffer()
   return res.status
 }
+
+/** tandem_uncaught_total of a relay: errors that slipped past every handler to the process. */
+export async function uncaughtCount(server: ServerProcess): Promise<number> {
+  const res = await fetch(`${server.url.replace(/^ws:/, 'http:')}/metrics`, { signal: AbortSignal.timeout(5_000) })
+  const line = (await res.text()).split('\n').find((l) => l.startsWith('tandem_uncaught_total '))
+  // a relay without the counter has no safety net: count that as a failure, not as zero
+  return line === undefined ? Number.NaN : Number(line.split(' ')[1])
+}

@@ -1,7 +1,14 @@
 import { expect } from 'vitest'
 import { connectClient, docFingerprint, syncedClient } from '../helpers/client.ts'
 import { prepareVictim, type Victim, victimShape } from '../helpers/hostile.ts'
-import { healthz, killAllServers, rssBytes, type ServerProcess, spawnServer } from '../helpers/serverProcess.ts'
+import {
+  healthz,
+  killAllServers,
+  rssBytes,
+  type ServerProcess,
+  spawnServer,
+  uncaughtCount,
+} from '../helpers/serverProcess.ts'
 import { makeTempDir, removeDir } from '../helpers/tempDir.ts'
 import { sleep, waitUntil, withTimeout } from '../helpers/wait.ts'
 
@@ -155,6 +162,7 @@ export async function startRig(label: string, extraArgs: string[] = []): Promise
       )
       expect.soft(health, '/healthz').toBe(200)
       expect.soft(server.logCount('unexpected error'), 'the relay logged an unexpected error').toBe(0)
+      expect.soft(await uncaughtCount(server), 'errors reached the process safety net').toBe(0)
       expect.soft(seen, 'the attacked document changed').toBe(victim.expected)
       expect.soft(syncMs, 'another document synced too slowly').toBeLessThan(SYNC_BUDGET_MS)
       expect.soft(growth, `RSS grew by ${mib(growth)} MiB`).toBeLessThan(RSS_BUDGET)

@@ -19,7 +19,7 @@ let teamToken: string
 beforeAll(async () => {
   dir = await makeTempDir('close-reasons')
   server = await spawnServer({ dataDir: dir, env: { TANDEM_SECRET: SECRET_TEXT } })
-  teamToken = await signToken(SECRET, { sub: 'mallory', docs: ['team/*'], scope: 'write' }, 3_600_000)
+  teamToken = await signToken(SECRET, { sub: 'mallory', docs: ['team/*'], collections: [], scope: 'write' }, 3_600_000)
 })
 
 afterAll(async () => {
