@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { killAllServers, type ServerProcess, spawnServer } from '../helpers/serverProcess.ts'
 import { makeTempDir, removeDir } from '../helpers/tempDir.ts'
-import { sleep, waitUntil, withTimeout } from '../helpers/wait.ts'
+import { waitUntil, withTimeout } from '../helpers/wait.ts'
 import { assertServing, get, metricsOf, rawHttp } from './securityRig.ts'
 
 // Plain HTTP sockets are a resource too: a peer that opens thousands and sends headers one
