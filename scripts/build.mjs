@@ -23,6 +23,8 @@ const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc')
 const projects = packageDirs.map((dir) => join(dir, 'tsconfig.build.json'))
 const r = spawnSync(process.execPath, [tsc, '-b', ...projects], { cwd: root, stdio: 'inherit' })
 if (r.status !== 0) process.exit(r.status ?? 1)
+// npm packs the LICENSE of the package's own folder; there is one, at the root.
+for (const dir of packageDirs) copyFileSync(join(root, 'LICENSE'), join(root, dir, 'LICENSE'))
 // Plain JS that tsc does not copy: the compaction worker is started by file URL.
 copyFileSync(join(root, 'server/src/compactWorker.mjs'), join(root, 'server/dist/compactWorker.mjs'))
 
