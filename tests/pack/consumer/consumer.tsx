@@ -45,7 +45,7 @@ function Notes(): ReactNode {
   const fields: RecordValues = { title: 'x', done: false }
   return (
     <button type="button" onClick={() => void put('t1', fields).then(() => setMyField('cursor', 1))}>
-      {status} {pending} {others.length} {records.length} {text?.toString()} {String(task.value?.['title'])}
+      {status} {pending} {others.length} {records.length} {text?.toString()} {JSON.stringify(task.value)}
       {lastRejected?.reason} {canonicalJson(fields)} {String(new HybridLogicalClock({ nodeId: 'n' }).now())}
     </button>
   )
