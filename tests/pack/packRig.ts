@@ -72,7 +72,7 @@ export function makeConsumer(tarballs: string): string {
         '@tiptap/y-tiptap',
       ]),
     },
-    devDependencies: pinned(['typescript', '@types/node', '@types/react', '@types/ws']),
+    devDependencies: pinned(['typescript', '@types/node', '@types/react', '@types/ws', 'vite']),
     overrides: ours,
   }
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`)

@@ -7,10 +7,12 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
+import { launchChromium } from '../browser/support/chromium.ts'
 import { killAllServers, type ServerProcess, spawnServer } from '../helpers/serverProcess.ts'
 import { removeDir } from '../helpers/tempDir.ts'
 import { waitUntil } from '../helpers/wait.ts'
@@ -124,6 +126,60 @@ done()`
       provider.destroy()
       doc.destroy()
     }
+  })
+})
+
+describe('the examples, built with Vite from the packed packages', () => {
+  let browser: Browser
+  beforeAll(async () => {
+    browser = await launchChromium()
+  })
+  afterAll(async () => {
+    await browser?.close()
+  })
+
+  /** Builds an example, serves it from the packed relay, and types in one page of two. */
+  async function twoPages(example: string, path: string, editor: string): Promise<[Page, Page]> {
+    const dir = copyInto(app, `examples/${example}`, example)
+    run(join(app, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn'], dir, 120_000)
+    const relay = await spawnServer({
+      dataDir: mkdtempSync(join(tmpdir(), 'tandem-pack-data-')),
+      extraArgs: ['--static', join(dir, 'dist')],
+      env: {},
+    })
+    const origin = relay.url.replace(/^ws/, 'http')
+    const pages: Page[] = []
+    for (const name of ['ann', 'bob']) {
+      const page = await browser.newPage()
+      page.on('pageerror', (e) => process.stderr.write(`[${example} page error] ${e.message}\n`))
+      await page.goto(`${origin}${path}${path.includes('?') ? '&' : '?'}name=${name}`)
+      await page.locator(`${editor} .ProseMirror`).waitFor({ timeout: 15_000 })
+      pages.push(page)
+    }
+    return pages as [Page, Page]
+  }
+
+  async function typeAndSee(pages: [Page, Page], editor: string, text: string) {
+    const [a, b] = pages
+    await a.locator(`${editor} .ProseMirror`).click()
+    await a.keyboard.type(text)
+    await b.waitForFunction(
+      ([sel, t]) => document.querySelector(`${sel} .ProseMirror`)?.textContent?.includes(t!) ?? false,
+      [editor, text],
+      { timeout: 15_000, polling: 50 },
+    )
+    await a.waitForSelector('[data-tandem-status="saved"]', { timeout: 15_000 })
+    for (const p of pages) await p.close()
+  }
+
+  it('the <tandem-editor> page edits and syncs between two pages', async () => {
+    const pages = await twoPages('html-element', '/index.html', 'tandem-editor')
+    await typeAndSee(pages, 'tandem-editor', 'typed in the element')
+  })
+
+  it('the React + Tiptap app edits and syncs between two pages', async () => {
+    const pages = await twoPages('react-tiptap', '/index.html', '[data-testid=editor]')
+    await typeAndSee(pages, '[data-testid=editor]', 'typed in React')
   })
 })
 
