@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config'
+import { sourceAliases } from './scripts/sourceAliases.mjs'
 
 export default defineConfig({
+  resolve: { alias: sourceAliases },
   test: {
     include: ['tests/**/*.test.ts'],
     exclude: ['**/node_modules/**'],

@@ -1,9 +1,11 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vite'
+import { sourceAliases } from '../scripts/sourceAliases.mjs'
 import { serviceWorker } from './serviceWorkerPlugin.ts'
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
+  resolve: { alias: sourceAliases },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Enforces the layer rule of ARCHITECTURE.md: imports point down only.
-//   protocol <- records <- client <- editor;  protocol/records <- server.
+//   protocol <- records <- client <- editor/react;  protocol/records <- server.
 // A layer may import itself, anything it lists below, and npm packages that are not ours.
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative, resolve, sep } from 'node:path'
@@ -11,6 +11,10 @@ const layers = {
   'packages/records': { pkg: '@tandem/records', may: ['packages/protocol'], noNode: true },
   'packages/client': { pkg: '@tandem/client', may: ['packages/protocol', 'packages/records'] },
   'packages/editor': { pkg: '@tandem/editor', may: ['packages/protocol', 'packages/records', 'packages/client'] },
+  'packages/react': {
+    pkg: '@tandem/react',
+    may: ['packages/protocol', 'packages/records', 'packages/client'],
+  },
   server: { pkg: '@tandem/server', may: ['packages/protocol', 'packages/records'] },
 }
 const byPkg = new Map(Object.entries(layers).map(([dir, l]) => [l.pkg, dir]))

@@ -40,6 +40,8 @@ if (!existsSync('/usr/bin/chromium')) {
 check('lint', 'npx', ['biome', 'check', '.'])
 check('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json'])
 check('layers', 'node', ['scripts/check-layers.mjs'])
+// The packed-package tests (tests/pack) pack dist/; everything else runs from sources.
+check('build', 'node', ['scripts/build.mjs'])
 
 /** One Vitest run; its tests count in the closing line. */
 function vitest(label, args) {

@@ -65,7 +65,7 @@ function report(results: SetupResult[], meter: BackingMeter, seconds: number, st
       `${cfg.durationMs / 1000} s measured per setup in ${cfg.slices} slice(s) taken in turn across the setups ` +
       `(each after ${cfg.warmupMs / 1000} s warm-up, drain up to ${cfg.drainMs / 1000} s); client i of a setup connects ` +
       'to instance i mod n, so every room has clients on every instance and its updates cross Redis.',
-    `- Tandem: \`server/bin/tandem-server.mjs\` with \`--postgres --redis\` (schema and Redis prefix of its own per setup ` +
+    `- Tandem: \`server/bin/tandem-server-dev.mjs\` with \`--postgres --redis\` (schema and Redis prefix of its own per setup ` +
       'and run, dropped afterwards) or with SQLite only; rate limits raised as in bench/relay. Hocuspocus 4.7: ' +
       '`bench/cluster/servers/hocuspocus-redis.mjs`, `@hocuspocus/extension-redis` (defaults) + one ' +
       '`@hocuspocus/extension-sqlite` file per instance (its Redis lock lets one instance store a document at a time).',

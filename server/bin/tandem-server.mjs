@@ -1,6 +1,4 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly (tsx), so a checkout needs no build step.
-import { register } from 'tsx/esm/api'
-
-register()
-await import('../src/cli.ts')
+// The relay's command line, compiled: `npm run build` (or the published package) provides dist/.
+// Inside the monorepo, tandem-server-dev.mjs runs the TypeScript sources without a build.
+await import('../dist/cli.js')

@@ -76,10 +76,17 @@ async function serve(options: CliOptions): Promise<void> {
   logger.info('listening', { url: relay.url, data: options.dataDir, auth: Boolean(options.auth) })
 }
 
+/** From package.json, one folder up from both src/ and the compiled dist/. */
+function readVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+  return pkg.version
+}
+
 async function main(argv: string[]): Promise<void> {
   if (argv[0] === 'token') return token(argv.slice(1))
   const options = parseCliArgs(argv, process.env)
   if (options.help) return void process.stdout.write(USAGE)
+  if (options.version) return void process.stdout.write(`${readVersion()}\n`)
   await serve(options)
 }
 

@@ -23,23 +23,25 @@ export const USAGE = `Usage: tandem-server [options]
   --port P                 port, 0 for any free one      (env TANDEM_PORT, default 1234)
   --data DIR               folder of the SQLite storage  (env TANDEM_DATA, default ./data)
   --sync normal|full       SQLite durability: normal survives process crashes, full also power loss (env TANDEM_SYNC)
-  --secret-file PATH       HS256 secret for tokens       (or env TANDEM_SECRET); required off loopback
-  --public-key-file PATH   verify tokens with this PEM public key instead (--public-key-alg, default RS256)
+  --secret-file PATH       HS256 secret for tokens; required off loopback (env TANDEM_SECRET_FILE, or the secret itself in TANDEM_SECRET)
+  --public-key-file PATH   verify tokens with this PEM public key instead (env TANDEM_PUBLIC_KEY_FILE)
+  --public-key-alg ALG     algorithm of that key, default RS256 (env TANDEM_PUBLIC_KEY_ALG)
   --allowed-origins LIST   comma-separated Origins browsers may call from (env TANDEM_ALLOWED_ORIGINS;
                            default any with a secret, loopback only without)
   --allowed-hosts LIST     comma-separated Host names accepted (env TANDEM_ALLOWED_HOSTS;
                            default any with a secret, loopback only without)
-  --metrics-token-file PATH  /metrics asks for this bearer token (or env TANDEM_METRICS_TOKEN)
-  --authority-collections LIST  record collections in authority mode (stale writes refused, 409)
-  --tombstone-horizon D    purge record tombstones after D (e.g. 30d, 12h; default 30d)
-  --postgres URL           keep documents in PostgreSQL (env TANDEM_POSTGRES_URL) instead of SQLite
+  --metrics-token-file PATH  /metrics asks for this bearer token (env TANDEM_METRICS_TOKEN_FILE, or the token in TANDEM_METRICS_TOKEN)
+  --authority-collections LIST  record collections in authority mode, stale writes refused with 409 (env TANDEM_AUTHORITY_COLLECTIONS)
+  --tombstone-horizon D    purge record tombstones after D, e.g. 30d, 12h; default 30d (env TANDEM_TOMBSTONE_HORIZON)
+  --postgres URL           keep documents in PostgreSQL instead of SQLite (env TANDEM_POSTGRES_URL)
   --redis URL              share live updates with other instances over Redis (env TANDEM_REDIS_URL)
-  --admin-token-file PATH  enable the admin API (/admin/docs) for this bearer token (or env TANDEM_ADMIN_TOKEN)
-  --dev                    serve demo tokens at /dev/token (loopback only)
-  --static DIR             also serve the files of DIR over HTTP (the playground)
+  --admin-token-file PATH  enable the admin API (/admin/docs) for this bearer token (env TANDEM_ADMIN_TOKEN_FILE, or the token in TANDEM_ADMIN_TOKEN)
+  --dev                    serve demo tokens at /dev/token, loopback only (env TANDEM_DEV=1)
+  --static DIR             also serve the files of DIR over HTTP, e.g. the playground (env TANDEM_STATIC)
   --log-level L            info, warn, error or silent   (env TANDEM_LOG_LEVEL, default info)
 ${LIMIT_FLAGS.map(([flag, , envName]) => `  --${flag} N`.padEnd(33) + `(env ${envName})`).join('\n')}
   -h, --help               print this help
+  -v, --version            print the version
 `
 
 /** Bad command-line input: the message is meant for the person who typed it. */
@@ -50,6 +52,7 @@ export class UsageError extends Error {
 export interface CliOptions extends RelayOptions {
   logLevel: 'info' | 'warn' | 'error' | 'silent'
   help: boolean
+  version: boolean
   secretFile?: string
   publicKeyFile?: string
   publicKeyAlgorithm?: string
@@ -74,11 +77,11 @@ function oneOf<T extends string>(name: string, text: string | undefined, allowed
   return text as T
 }
 
-function list(text: string | undefined): string[] | undefined {
-  return text
-    ?.split(',')
-    .map((item) => item.trim())
-    .filter(Boolean)
+/** A boolean flag's variable: 1/true/yes or 0/false/no (or empty); anything else is a typo worth reporting. */
+function envFlag(name: string, text: string | undefined): boolean {
+  if (text === undefined || /^(|0|false|no)$/i.test(text)) return false
+  if (/^(1|true|yes)$/i.test(text)) return true
+  throw new UsageError(`${name} must be 1 or 0, got '${text}'`)
 }
 
 /** Flags win over environment variables, which win over defaults. */
@@ -109,41 +112,45 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions
         'admin-token-file': { type: 'string' },
         dev: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
         ...Object.fromEntries(LIMIT_FLAGS.map(([flag]) => [flag, { type: 'string' as const }])),
       },
     }))
   } catch (err) {
     throw new UsageError((err as Error).message)
   }
-  const str = (flag: string, envName: string) => (values[flag] as string | undefined) ?? env[envName]
+  const str = (flag: string, envName: string) => (values[flag] as string | undefined) ?? (env[envName] || undefined)
+  const list = (flag: string, envName: string) =>
+    str(flag, envName)
+      ?.split(',')
+      .map((item) => item.trim())
+      .filter(Boolean)
   const options: CliOptions = {
     host: str('host', 'TANDEM_HOST') ?? '127.0.0.1',
     port: integer('--port', str('port', 'TANDEM_PORT'), 0, 65535) ?? 1234,
     dataDir: str('data', 'TANDEM_DATA') ?? './data',
     synchronous: oneOf('--sync', str('sync', 'TANDEM_SYNC'), ['normal', 'full'] as const),
-    staticDir: values.static as string | undefined,
+    staticDir: str('static', 'TANDEM_STATIC'),
     logLevel:
       oneOf('--log-level', str('log-level', 'TANDEM_LOG_LEVEL'), ['info', 'warn', 'error', 'silent'] as const) ??
       'info',
     help: values.help === true,
-    secretFile: values['secret-file'] as string | undefined,
-    publicKeyFile: values['public-key-file'] as string | undefined,
-    publicKeyAlgorithm: values['public-key-alg'] as string | undefined,
-    allowedOrigins: list(str('allowed-origins', 'TANDEM_ALLOWED_ORIGINS')),
-    allowedHosts: list(str('allowed-hosts', 'TANDEM_ALLOWED_HOSTS'))?.map((h) => h.toLowerCase()),
-    metricsTokenFile: values['metrics-token-file'] as string | undefined,
+    version: values.version === true,
+    secretFile: str('secret-file', 'TANDEM_SECRET_FILE'),
+    publicKeyFile: str('public-key-file', 'TANDEM_PUBLIC_KEY_FILE'),
+    publicKeyAlgorithm: str('public-key-alg', 'TANDEM_PUBLIC_KEY_ALG'),
+    allowedOrigins: list('allowed-origins', 'TANDEM_ALLOWED_ORIGINS'),
+    allowedHosts: list('allowed-hosts', 'TANDEM_ALLOWED_HOSTS')?.map((h) => h.toLowerCase()),
+    metricsTokenFile: str('metrics-token-file', 'TANDEM_METRICS_TOKEN_FILE'),
     metricsToken: env.TANDEM_METRICS_TOKEN || undefined,
-    devTokens: values.dev === true,
+    devTokens: values.dev === true || envFlag('TANDEM_DEV', env.TANDEM_DEV),
     postgresUrl: str('postgres', 'TANDEM_POSTGRES_URL'),
     redisUrl: str('redis', 'TANDEM_REDIS_URL'),
-    adminTokenFile: values['admin-token-file'] as string | undefined,
+    adminTokenFile: str('admin-token-file', 'TANDEM_ADMIN_TOKEN_FILE'),
     adminToken: env.TANDEM_ADMIN_TOKEN || undefined,
-    authorityCollections: (values['authority-collections'] as string | undefined)
-      ?.split(',')
-      .map((c) => c.trim())
-      .filter(Boolean),
+    authorityCollections: list('authority-collections', 'TANDEM_AUTHORITY_COLLECTIONS'),
   }
-  const horizon = values['tombstone-horizon'] as string | undefined
+  const horizon = str('tombstone-horizon', 'TANDEM_TOMBSTONE_HORIZON')
   if (horizon !== undefined) {
     try {
       options.tombstoneHorizonMs = parseDuration(horizon)

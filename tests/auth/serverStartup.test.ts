@@ -7,7 +7,7 @@ import { killAllServers, repoRoot, spawnServer } from '../helpers/serverProcess.
 import { makeTempDir, removeDir } from '../helpers/tempDir.ts'
 import { restText } from './authRig.ts'
 
-const cli = join(repoRoot, 'server/bin/tandem-server.mjs')
+const cli = join(repoRoot, 'server/bin/tandem-server-dev.mjs')
 afterAll(killAllServers)
 
 function run(args: string[], env: Record<string, string> = {}) {

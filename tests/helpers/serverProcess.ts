@@ -11,7 +11,8 @@ import { withTimeout } from './wait.ts'
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
 // overridable to run the same tests against another build (e.g. a deliberately broken copy)
 const cli =
-  process.env.TANDEM_TEST_SERVER_CLI ?? fileURLToPath(new URL('../../server/bin/tandem-server.mjs', import.meta.url))
+  process.env.TANDEM_TEST_SERVER_CLI ??
+  fileURLToPath(new URL('../../server/bin/tandem-server-dev.mjs', import.meta.url))
 
 export interface ServerOptions {
   dataDir: string

@@ -8,7 +8,7 @@ import { makeTempDir, removeDir } from '../helpers/tempDir.ts'
 
 // An HS256 key of a few bytes is brute-forced from any token it signed: every source of a
 // secret (env, file, option) must give at least 32 bytes, or the relay does not start.
-const cli = process.env.TANDEM_TEST_SERVER_CLI ?? join(repoRoot, 'server/bin/tandem-server.mjs')
+const cli = process.env.TANDEM_TEST_SERVER_CLI ?? join(repoRoot, 'server/bin/tandem-server-dev.mjs')
 let dir: string
 
 beforeAll(async () => {

@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis'
+import { createRequire } from 'node:module'
+import type { Redis } from 'ioredis'
 import type { Logger } from '../Logger.ts'
 import type { PubSub } from './PubSub.ts'
 
@@ -26,8 +27,10 @@ export class RedisPubSub implements PubSub {
       enableOfflineQueue: false,
       retryStrategy: (n: number) => Math.min(n * 200, 2_000),
     }
-    this.pub = new Redis(url, options)
-    this.sub = new Redis(url, { ...options, enableOfflineQueue: true })
+    // Required here, not imported at the top: a relay without --redis never loads the driver.
+    const { Redis: Client } = createRequire(import.meta.url)('ioredis') as typeof import('ioredis')
+    this.pub = new Client(url, options)
+    this.sub = new Client(url, { ...options, enableOfflineQueue: true })
     this.sub.on('messageBuffer', (channel: Buffer, message: Buffer) => {
       this.handlers.get(channel.toString().slice(this.prefix.length))?.(new Uint8Array(message))
     })

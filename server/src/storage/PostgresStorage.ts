@@ -1,4 +1,4 @@
-import pg from 'pg'
+import type pg from 'pg'
 import { migrate, quoteIdent } from './postgresSchema.ts'
 import type { AppendEntry, DocInfo, StorageAdapter, StoredDoc } from './StorageAdapter.ts'
 
@@ -25,7 +25,9 @@ export class PostgresStorage implements StorageAdapter {
 
   static async connect(options: PostgresStorageOptions): Promise<PostgresStorage> {
     const schema = options.schema ?? 'tandem'
-    const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10 })
+    // Loaded here, not at the top: a relay on SQLite never pays for the driver (~20 MB resident).
+    const { default: driver } = await import('pg')
+    const pool = new driver.Pool({ connectionString: options.url, max: options.maxConnections ?? 10 })
     pool.on('connect', (client) => {
       client.query(`SET search_path TO ${quoteIdent(schema)}`).catch(() => {})
     })

@@ -1,0 +1,2 @@
+export declare const sourceEntries: Record<string, string>
+export declare const sourceAliases: { find: RegExp; replacement: string }[]

@@ -1,0 +1,188 @@
+// The packages as a user gets them: `npm pack` every package, install the tarballs into a fresh
+// app outside the workspace, then use them from there only: Node ESM imports (the editor and
+// React bindings included, as server-side rendering does), a strict TypeScript app against the
+// shipped types, one copy of Yjs, and the packed relay binary serving the Node example and a
+// stock y-websocket client.
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { WebSocket } from 'ws'
+import { WebsocketProvider } from 'y-websocket'
+import * as Y from 'yjs'
+import { launchChromium } from '../browser/support/chromium.ts'
+import { killAllServers, type ServerProcess, spawnServer } from '../helpers/serverProcess.ts'
+import { removeDir } from '../helpers/tempDir.ts'
+import { waitUntil } from '../helpers/wait.ts'
+import { copyInto, makeConsumer, PACKAGES, type PackedFile, packAll, run } from './packRig.ts'
+
+let work: string
+let app: string
+let packed: PackedFile[]
+let server: ServerProcess
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'tandem-pack-'))
+  packed = packAll(work)
+  app = makeConsumer(work)
+  // the binary the package declares, through npm's bin link, as `npx tandem-server` runs it
+  process.env.TANDEM_TEST_SERVER_CLI = join(app, 'node_modules/@tandem/server/bin/tandem-server.mjs')
+  server = await spawnServer({ dataDir: mkdtempSync(join(tmpdir(), 'tandem-pack-data-')) })
+  delete process.env.TANDEM_TEST_SERVER_CLI
+}, 600_000)
+
+afterAll(async () => {
+  await killAllServers()
+  if (app) await removeDir(app)
+  if (work) await removeDir(work)
+})
+
+describe('the packed packages', () => {
+  it('ship dist/ only: no sources, no tsconfig, a license and types for every entry', () => {
+    expect(packed.map((p) => p.name).sort()).toEqual(PACKAGES.map((p) => `@tandem/${p}`).sort())
+    for (const p of packed) {
+      const paths = p.files.map((f) => f.path)
+      expect(
+        paths.filter((f) => f.startsWith('src/') || (f.endsWith('.ts') && !f.endsWith('.d.ts'))),
+        p.name,
+      ).toEqual([])
+      expect(paths, p.name).toContain('LICENSE')
+      expect(paths, p.name).toContain('README.md')
+      expect(paths, p.name).toContain('dist/index.js')
+      expect(paths, p.name).toContain('dist/index.d.ts')
+      const pkg = JSON.parse(readFileSync(join(app, 'node_modules', p.name, 'package.json'), 'utf8'))
+      expect(pkg.exports['.'], p.name).toEqual({ types: './dist/index.d.ts', import: './dist/index.js' })
+      expect(pkg.license).toBe('MIT')
+    }
+  })
+
+  it('import from Node ESM, the editor and React bindings too (no DOM at import)', () => {
+    const names = PACKAGES.map((p) => `@tandem/${p}`)
+    const script = `for (const n of ${JSON.stringify(names)}) { const m = await import(n); if (!Object.keys(m).length) throw new Error(n + ' exports nothing') }; console.log('ok')`
+    expect(run(process.execPath, ['--input-type=module', '-e', script], app).trim()).toBe('ok')
+  })
+
+  it('typecheck a strict TypeScript app with the shipped declarations (skipLibCheck off)', () => {
+    copyInto(app, 'tests/pack/consumer', 'consumer')
+    const tsc = join(app, 'node_modules/typescript/bin/tsc')
+    const r = spawnSync(process.execPath, [tsc, '-p', 'consumer/tsconfig.json'], { cwd: app, encoding: 'utf8' })
+    expect(r.stdout + r.stderr).toBe('')
+    expect(r.status).toBe(0)
+  })
+
+  it('hold one copy of Yjs', () => {
+    const tree = JSON.parse(run('npm', ['ls', 'yjs', '--all', '--json'], app))
+    const copies = new Set<string>()
+    const walk = (node: { dependencies?: Record<string, { version?: string; path?: string }> }) => {
+      for (const [name, dep] of Object.entries(node.dependencies ?? {})) {
+        if (name === 'yjs' && dep.version) copies.add(dep.version)
+        walk(dep as typeof node)
+      }
+    }
+    walk(tree)
+    expect([...copies]).toEqual([readJson(join(app, 'node_modules/yjs/package.json')).version])
+    const nested = readdirSync(join(app, 'node_modules'), { recursive: true, encoding: 'utf8' }).filter((p) =>
+      p.endsWith('node_modules/yjs/package.json'),
+    )
+    expect(nested).toEqual([])
+  })
+
+  it('run the relay binary without tsx: --version, --help', () => {
+    const bin = join(app, 'node_modules/.bin/tandem-server')
+    expect(run(bin, ['--version'], app).trim()).toBe('0.1.0')
+    expect(run(bin, ['--help'], app)).toMatch(/TANDEM_STATIC/)
+    expect(readdirSync(join(app, 'node_modules'))).not.toContain('tsx')
+  })
+
+  it('sync the Node example and a stock y-websocket client through the packed relay', async () => {
+    const example = copyInto(app, 'examples/node-script', 'node-script')
+    const out = run(process.execPath, [join(example, 'edit.mjs'), server.url], app, 60_000)
+    const result = JSON.parse(out) as { text: string; task: { done: boolean } }
+    expect(result.task.done).toBe(true)
+
+    const doc = new Y.Doc()
+    const provider = new WebsocketProvider(server.url, 'examples-notes', doc, {
+      disableBc: true,
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    })
+    try {
+      await waitUntil('the stock client has the example text', () => doc.getText('body').toString() === result.text)
+      doc.getText('body').insert(0, 'stock: ')
+      // A Tandem client in the app waits (bounded) until the stock client's edit reached it.
+      const check = `import { createTandem } from '@tandem/client'
+import WebSocket from 'ws'
+const want = ${JSON.stringify(`stock: ${result.text}`)}
+const t = createTandem({ url: ${JSON.stringify(server.url)}, WebSocket, storage: 'memory' })
+const text = t.doc('examples-notes').doc.getText('body')
+const timer = setTimeout(() => { console.log(text.toString()); process.exit(1) }, 15000)
+const done = () => { if (text.toString() !== want) return; clearTimeout(timer); console.log(want); t.destroy() }
+text.observe(done)
+done()`
+      writeFileSync(join(app, 'check.mjs'), check)
+      expect(run(process.execPath, ['check.mjs'], app, 30_000).trim()).toBe(`stock: ${result.text}`)
+    } finally {
+      provider.destroy()
+      doc.destroy()
+    }
+  })
+})
+
+describe('the examples, built with Vite from the packed packages', () => {
+  let browser: Browser
+  beforeAll(async () => {
+    browser = await launchChromium()
+  })
+  afterAll(async () => {
+    await browser?.close()
+  })
+
+  /** Builds an example, serves it from the packed relay, and types in one page of two. */
+  async function twoPages(example: string, path: string, editor: string): Promise<[Page, Page]> {
+    const dir = copyInto(app, `examples/${example}`, example)
+    run(join(app, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn'], dir, 120_000)
+    const relay = await spawnServer({
+      dataDir: mkdtempSync(join(tmpdir(), 'tandem-pack-data-')),
+      extraArgs: ['--static', join(dir, 'dist')],
+      env: {},
+    })
+    const origin = relay.url.replace(/^ws/, 'http')
+    const pages: Page[] = []
+    for (const name of ['ann', 'bob']) {
+      const page = await browser.newPage()
+      page.on('pageerror', (e) => process.stderr.write(`[${example} page error] ${e.message}\n`))
+      await page.goto(`${origin}${path}${path.includes('?') ? '&' : '?'}name=${name}`)
+      await page.locator(`${editor} .ProseMirror`).waitFor({ timeout: 15_000 })
+      pages.push(page)
+    }
+    return pages as [Page, Page]
+  }
+
+  async function typeAndSee(pages: [Page, Page], editor: string, text: string) {
+    const [a, b] = pages
+    await a.locator(`${editor} .ProseMirror`).click()
+    await a.keyboard.type(text)
+    await b.waitForFunction(
+      ([sel, t]) => document.querySelector(`${sel} .ProseMirror`)?.textContent?.includes(t!) ?? false,
+      [editor, text],
+      { timeout: 15_000, polling: 50 },
+    )
+    await a.waitForSelector('[data-tandem-status="saved"]', { timeout: 15_000 })
+    for (const p of pages) await p.close()
+  }
+
+  it('the <tandem-editor> page edits and syncs between two pages', async () => {
+    const pages = await twoPages('html-element', '/index.html', 'tandem-editor')
+    await typeAndSee(pages, 'tandem-editor', 'typed in the element')
+  })
+
+  it('the React + Tiptap app edits and syncs between two pages', async () => {
+    const pages = await twoPages('react-tiptap', '/index.html', '[data-testid=editor]')
+    await typeAndSee(pages, '[data-testid=editor]', 'typed in React')
+  })
+})
+
+function readJson(file: string): { version: string } {
+  return JSON.parse(readFileSync(file, 'utf8'))
+}
