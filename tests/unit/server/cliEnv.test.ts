@@ -18,6 +18,10 @@ const samples: Record<string, string> = {
   'admin-token-file': '/run/admin',
   static: '/srv/www',
   'log-level': 'warn',
+  'allowed-hosts': 'tandem.example,Other.Example',
+  'metrics-token-file': '/run/metrics-token',
+  'headers-timeout-ms': '5000',
+  'request-timeout-ms': '20000',
 }
 
 const optionLines = USAGE.split('\n').filter((l) => /^\s+--[a-z]/.test(l))
