@@ -1,16 +1,31 @@
 import { backoffDelay } from '@tandem/records'
 import * as Y from 'yjs'
-import type { LocalStore } from './LocalStore.ts'
+import type { LocalStore, StoreKey } from './LocalStore.ts'
 import { FROM_STORE } from './origins.ts'
 
-/** Fold the stored log into one snapshot once it has this many entries. */
+/** A compaction step starts once this many entries are in the store beside the snapshot. */
 const COMPACT_AFTER = 200
+/** Entries one step deletes at most, so a step is one short transaction whatever the log. */
+const STEP_ENTRIES = 2_000
+/** Updates of one flush merged into one entry; Y.mergeUpdates grows faster than linearly. */
+const MERGE_PARTS = 32
+
+/** What an open read: the compaction snapshot (if any) and the entries written after it. */
+export interface LoadStats {
+  snapshot: boolean
+  entries: number
+}
 
 /**
  * Keeps one document in the device store. Writes are batched per tick and committed in
  * order; `onStored(seq)` reports the highest local change now durable. A failed write keeps
  * everything in memory and retries with backoff by writing the whole state, so nothing is
  * dropped while the store is full or closed.
+ *
+ * An open only reads and applies (one Yjs transaction, linear in the entries): it never waits
+ * for a compaction. Compaction runs afterwards in the background, in bounded steps, and only
+ * over entries whose content is in this tab's doc (loaded here or written by this tab), so
+ * another tab's entries are never folded away before this tab has seen them.
  */
 export class LocalPersistence {
   private queue: Uint8Array[] = []
@@ -18,7 +33,8 @@ export class LocalPersistence {
   private flushing: Promise<void> | null = null
   private failures = 0
   private retryTimer: ReturnType<typeof setTimeout> | null = null
-  private entries = 0
+  /** Entries in the store whose content `doc` holds, oldest first: what a step may delete. */
+  private known: StoreKey[] = []
   private destroyed = false
   private compacting: Promise<void> | null = null
 
@@ -30,12 +46,20 @@ export class LocalPersistence {
     private readonly onError: (error: Error | null) => void,
   ) {}
 
-  /** Applies everything stored; compacts a long log. */
-  async load(): Promise<void> {
-    const { updates, keys } = await this.store.load(this.name)
-    if (updates.length > 0) Y.applyUpdate(this.doc, Y.mergeUpdates(updates), FROM_STORE)
-    this.entries = updates.length
-    if (updates.length > COMPACT_AFTER) await this.compact(keys)
+  /** Applies everything stored; a long log is compacted later, in the background. */
+  async load(): Promise<LoadStats> {
+    const { snapshot, updates, keys } = await this.store.load(this.name)
+    const parts = snapshot ? [snapshot, ...updates] : updates
+    // One transaction for all parts: one update event, and linear where Y.mergeUpdates of
+    // thousands of keystrokes is not.
+    if (parts.length > 0) {
+      this.doc.transact(() => {
+        for (const part of parts) Y.applyUpdate(this.doc, part)
+      }, FROM_STORE)
+    }
+    this.known = keys
+    this.maybeCompact()
+    return { snapshot: snapshot !== null, entries: updates.length }
   }
 
   /** Queues `update`; `seq` is the local change it carries (0 for others' changes). */
@@ -55,28 +79,24 @@ export class LocalPersistence {
       const batch = this.queue
       const seq = this.queueSeq
       this.queue = []
+      let keys: StoreKey[]
       try {
-        await this.store.append(this.name, batch)
+        keys = await this.store.append(this.name, mergeInGroups(batch))
       } catch (err) {
         // Keep the work: the whole state is rewritten on retry, covering this batch.
         this.queue = [...batch, ...this.queue]
         this.flushing = null
         return this.failed(err as Error)
       }
-      this.entries += batch.length
+      this.known.push(...keys)
       if (this.failures > 0) this.onError(null)
       this.failures = 0
       this.onStored(seq)
+      // Checked per write, not once the queue runs dry: during a long burst it never does, and
+      // a log that only grows is what made the next open wait minutes.
+      this.maybeCompact()
     }
     this.flushing = null
-    // One compaction at a time: each reads every entry's key, so overlapping ones pile up.
-    if (this.entries > COMPACT_AFTER && !this.destroyed && !this.compacting) {
-      this.compacting = this.compact()
-        .catch((err) => this.onError(err as Error))
-        .finally(() => {
-          this.compacting = null
-        })
-    }
   }
 
   private failed(error: Error): void {
@@ -94,12 +114,31 @@ export class LocalPersistence {
     )
   }
 
-  private async compact(keys?: number[]): Promise<void> {
-    const before = this.entries
-    const known = keys ?? (await this.store.load(this.name)).keys
-    await this.store.compact(this.name, Y.encodeStateAsUpdate(this.doc), known)
-    // Entries written while this ran are still there, next to the new snapshot.
-    this.entries = this.entries - before + 1
+  /** One compaction at a time, in steps, until few entries are left beside the snapshot. */
+  private maybeCompact(): void {
+    if (this.known.length <= COMPACT_AFTER || this.destroyed || this.compacting) return
+    this.compacting = this.compactSteps()
+      .catch((err) => this.onError(err as Error))
+      .finally(() => {
+        this.compacting = null
+      })
+  }
+
+  private async compactSteps(): Promise<void> {
+    // Each step commits on its own: a tab closed between steps loses nothing, and the next
+    // open (or this tab's next step) goes on from the entries still there.
+    while (this.known.length > COMPACT_AFTER && !this.destroyed) {
+      // Off the write that triggered it, so a keystroke's commit is not held behind the encode.
+      await new Promise((resolve) => setTimeout(resolve, 0))
+      const keys = this.known.slice(0, STEP_ENTRIES)
+      await this.store.compact(this.name, Y.encodeStateAsUpdate(this.doc), keys)
+      this.known.splice(0, keys.length)
+    }
+  }
+
+  /** Resolves once no compaction step is running (for benchmarks and tests). */
+  async whenCompacted(): Promise<void> {
+    while (this.compacting) await this.compacting
   }
 
   /** Resolves when everything queued so far is written (or has failed). */
@@ -111,4 +150,12 @@ export class LocalPersistence {
     this.destroyed = true
     if (this.retryTimer) clearTimeout(this.retryTimer)
   }
+}
+
+/** The updates of one flush as few entries: groups merged, each group one entry. */
+function mergeInGroups(batch: readonly Uint8Array[]): Uint8Array[] {
+  if (batch.length === 1) return [batch[0]!]
+  const rows: Uint8Array[] = []
+  for (let i = 0; i < batch.length; i += MERGE_PARTS) rows.push(Y.mergeUpdates(batch.slice(i, i + MERGE_PARTS)))
+  return rows
 }
