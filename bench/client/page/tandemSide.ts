@@ -24,7 +24,8 @@ export async function writeTandem(
   const deadline = Date.now() + 300_000
   await handle.watermarks.when((p) => p.stored === p.last || Date.now() > deadline)
   if (handle.progress().stored !== handle.progress().last) throw new Error('Tandem: not all edits stored in time')
-  // The client compacts its log after writes (in the background): wait for the store to settle.
+  // The client compacts its log in the background while writing: let it finish.
+  await handle.whenStoreIdle()
   const hash = textHash(text.toString())
   tandem.destroy()
   let entries = Number.POSITIVE_INFINITY
@@ -39,6 +40,30 @@ export async function writeTandem(
     entries = n
   }
   return { hash, entries }
+}
+
+/**
+ * Types `trace` as `writeTandem` does, then returns at once: the caller reloads the page (the
+ * tab is closed) with writes and compaction wherever they were.
+ */
+export async function typeTandemAndLeave(url: string, name: string, trace: TraceTxn[], batch: number): Promise<string> {
+  const tandem = createTandem({ url, crossTab: false })
+  const handle = tandem.doc(name)
+  await handle.whenLoaded()
+  const text = handle.doc.getText('t')
+  for (let i = 0; i < trace.length; i += batch) {
+    for (const txn of trace.slice(i, i + batch)) applyTxn(handle.doc, text, txn)
+    await nextTask()
+  }
+  return textHash(text.toString())
+}
+
+/** How many entries (and whether a snapshot) an open of `name` reads now. */
+export async function storedEntries(url: string, name: string): Promise<{ entries: number; snapshot: boolean }> {
+  const probe = new IndexedDbStore({ name: `tandem:${url}` })
+  const loaded = await probe.load(name)
+  probe.close()
+  return { entries: loaded.updates.length, snapshot: loaded.snapshot !== null }
 }
 
 /** Time from createTandem() until the document is loaded from IndexedDB (fresh page). */

@@ -9,7 +9,12 @@ const LOG = 'log'
 const FLOORS = 'floors'
 /** Per document, the state every compaction step so far folded its entries into. */
 const SNAPSHOTS = 'snapshots'
-const STORES = [LOG, FLOORS, SNAPSHOTS]
+/**
+ * Per [doc, writer], the highest entry key with local changes that writer has not seen acked:
+ * a reload counts the stored state as pending only when there is one.
+ */
+const UNACKED = 'unacked'
+const STORES = [LOG, FLOORS, SNAPSHOTS, UNACKED]
 const VERSION = 3
 
 /** `version` counts the steps that replaced it, so a step can tell another tab wrote one since. */
@@ -63,21 +68,41 @@ export class IndexedDbStore implements LocalStore {
     const floor = ((await request(tx.objectStore(FLOORS).get(doc))) as number | undefined) ?? 0
     const range = IDBKeyRange.bound([doc, floor], [doc, Number.POSITIVE_INFINITY])
     const rows = (await request(tx.objectStore(LOG).index('doc').getAll(range))) as Row[]
+    const markers = await request(tx.objectStore(UNACKED).count(writers(doc)))
     const base = await snapshot
     this.seen.set(doc, base?.version ?? 0)
     return {
+      unacked: markers > 0,
       snapshot: base?.update ?? null,
       updates: rows.map((r) => r.update),
       keys: rows.map((r) => r.id as StoreKey),
     }
   }
 
-  async append(doc: string, updates: readonly Uint8Array[]): Promise<StoreKey[]> {
+  async append(doc: string, updates: readonly Uint8Array[], unackedBy?: string): Promise<StoreKey[]> {
     const tx = await this.tx('readwrite')
     const store = tx.objectStore(LOG)
     const keys = updates.map((update) => request(store.add({ doc, update } satisfies Row)))
+    if (unackedBy !== undefined && keys.length > 0) {
+      const last = await keys[keys.length - 1]!
+      tx.objectStore(UNACKED).put(last, [doc, unackedBy])
+    }
     await done(tx)
     return (await Promise.all(keys)) as StoreKey[]
+  }
+
+  async acked(doc: string, writer: string, othersUpTo: StoreKey): Promise<void> {
+    const tx = await this.tx('readwrite')
+    const markers = tx.objectStore(UNACKED)
+    markers.delete([doc, writer])
+    const cursors = markers.openCursor(writers(doc))
+    cursors.onsuccess = () => {
+      const cursor = cursors.result
+      if (!cursor) return
+      if ((cursor.value as number) <= othersUpTo) cursor.delete()
+      cursor.continue()
+    }
+    await done(tx)
   }
 
   async compact(doc: string, snapshot: Uint8Array, keys: readonly StoreKey[]): Promise<void> {
@@ -109,6 +134,9 @@ export class IndexedDbStore implements LocalStore {
   }
 }
 
+/** Every writer's marker of `doc`. */
+const writers = (doc: string) => IDBKeyRange.bound([doc, ''], [doc, '\uffff'])
+
 /**
  * Creates the version-3 schema. Version 2 lacked the snapshots (its compaction wrote the
  * snapshot as a log entry, which stays valid as one). Version 1 kept entries in 'updates' with
@@ -117,6 +145,7 @@ export class IndexedDbStore implements LocalStore {
  */
 function upgrade(db: IDBDatabase, tx: IDBTransaction | null): void {
   db.createObjectStore(SNAPSHOTS)
+  db.createObjectStore(UNACKED)
   if (db.objectStoreNames.contains(LOG)) return
   const log = db.createObjectStore(LOG, { keyPath: 'id', autoIncrement: true })
   log.createIndex('doc', ['doc', 'id'])

@@ -14,6 +14,8 @@ const MERGE_PARTS = 32
 export interface LoadStats {
   snapshot: boolean
   entries: number
+  /** The stored state holds local changes the server may lack. */
+  unacked: boolean
 }
 
 /**
@@ -30,6 +32,15 @@ export interface LoadStats {
 export class LocalPersistence {
   private queue: Uint8Array[] = []
   private queueSeq = 0
+  /** The highest local change already in the store (with its unacked record). */
+  private recordedSeq = 0
+  /** This tab's id in the store's record of who holds unacked changes. */
+  private readonly writer = Math.random().toString(36).slice(2, 12)
+  /** A record of unacked changes (ours, or found at load) may be in the store. */
+  private unackedRecorded = false
+  private highestLoaded = -1
+  /** While the load applies the stored state: whether it holds unacked local changes. */
+  loadingUnacked = false
   private flushing: Promise<void> | null = null
   private failures = 0
   private retryTimer: ReturnType<typeof setTimeout> | null = null
@@ -48,8 +59,10 @@ export class LocalPersistence {
 
   /** Applies everything stored; a long log is compacted later, in the background. */
   async load(): Promise<LoadStats> {
-    const { snapshot, updates, keys } = await this.store.load(this.name)
+    const { snapshot, updates, keys, unacked } = await this.store.load(this.name)
     const parts = snapshot ? [snapshot, ...updates] : updates
+    this.unackedRecorded = this.loadingUnacked = unacked
+    this.highestLoaded = keys.reduce((a, b) => Math.max(a, b), -1)
     // One transaction for all parts: one update event, and linear where Y.mergeUpdates of
     // thousands of keystrokes is not.
     if (parts.length > 0) {
@@ -57,9 +70,20 @@ export class LocalPersistence {
         for (const part of parts) Y.applyUpdate(this.doc, part)
       }, FROM_STORE)
     }
+    this.loadingUnacked = false
     this.known = keys
     this.maybeCompact()
-    return { snapshot: snapshot !== null, entries: updates.length }
+    return { snapshot: snapshot !== null, entries: updates.length, unacked }
+  }
+
+  /**
+   * Every local change so far is stored and acked: the store's record of unacked changes by
+   * this tab (and by writers whose entries this tab loaded and has now synced) goes.
+   */
+  allAcked(): void {
+    if (!this.unackedRecorded || this.destroyed) return
+    this.unackedRecorded = false
+    this.store.acked(this.name, this.writer, this.highestLoaded).catch((err) => this.onError(err as Error))
   }
 
   /** Queues `update`; `seq` is the local change it carries (0 for others' changes). */
@@ -80,8 +104,11 @@ export class LocalPersistence {
       const seq = this.queueSeq
       this.queue = []
       let keys: StoreKey[]
+      // Local changes (seq > 0) are recorded as unacked in the same transaction.
+      const local = seq > this.recordedSeq
+      if (local) this.unackedRecorded = true
       try {
-        keys = await this.store.append(this.name, mergeInGroups(batch))
+        keys = await this.store.append(this.name, mergeInGroups(batch), local ? this.writer : undefined)
       } catch (err) {
         // Keep the work: the whole state is rewritten on retry, covering this batch.
         this.queue = [...batch, ...this.queue]
@@ -89,6 +116,7 @@ export class LocalPersistence {
         return this.failed(err as Error)
       }
       this.known.push(...keys)
+      this.recordedSeq = Math.max(this.recordedSeq, seq)
       if (this.failures > 0) this.onError(null)
       this.failures = 0
       this.onStored(seq)

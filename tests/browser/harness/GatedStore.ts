@@ -35,11 +35,16 @@ export class GatedStore implements LocalStore {
     return loaded
   }
 
-  async append(doc: string, updates: readonly Uint8Array[]): Promise<StoreKey[]> {
+  async append(doc: string, updates: readonly Uint8Array[], unackedBy?: string): Promise<StoreKey[]> {
     await this.gate.pass()
-    const keys = await this.inner.append(doc, updates)
+    const keys = await this.inner.append(doc, updates, unackedBy)
     this.appended += updates.length
     return keys
+  }
+
+  async acked(doc: string, writer: string, othersUpTo: StoreKey): Promise<void> {
+    await this.gate.pass()
+    return this.inner.acked(doc, writer, othersUpTo)
   }
 
   async compact(doc: string, snapshot: Uint8Array, keys: readonly StoreKey[]): Promise<void> {
