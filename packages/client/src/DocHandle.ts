@@ -175,13 +175,13 @@ export class DocHandle {
   }
 
   /**
-   * Resolves once every change so far is committed on the device and no compaction step is
-   * running (for benchmarks and tests; an app never needs to wait for compaction).
+   * Commits everything so far on the device and folds the log into its snapshot now, as the
+   * handle does by itself once writes pause (for benchmarks and tests; an app never needs to).
    */
   async whenStoreIdle(): Promise<void> {
     await this.loaded
     await this.persistence.drain()
-    await this.persistence.whenCompacted()
+    await this.persistence.compactAll()
   }
 
   /** Resolves when the status is `saved`. */

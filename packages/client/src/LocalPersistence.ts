@@ -7,6 +7,8 @@ import { FROM_STORE } from './origins.ts'
 const COMPACT_AFTER = 200
 /** Entries one step deletes at most, so a step is one short transaction whatever the log. */
 const STEP_ENTRIES = 2_000
+/** Once writes pause this long, everything is folded, so the next open reads one snapshot. */
+const IDLE_FOLD_MS = 1_000
 /** Updates of one flush merged into one entry; Y.mergeUpdates grows faster than linearly. */
 const MERGE_PARTS = 32
 
@@ -48,6 +50,7 @@ export class LocalPersistence {
   private known: StoreKey[] = []
   private destroyed = false
   private compacting: Promise<void> | null = null
+  private idleTimer: ReturnType<typeof setTimeout> | null = null
 
   constructor(
     private readonly store: LocalStore,
@@ -125,6 +128,15 @@ export class LocalPersistence {
       this.maybeCompact()
     }
     this.flushing = null
+    this.foldWhenIdle()
+  }
+
+  private foldWhenIdle(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer)
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null
+      if (!this.busy) this.maybeCompact(0)
+    }, IDLE_FOLD_MS)
   }
 
   private failed(error: Error): void {
@@ -142,20 +154,20 @@ export class LocalPersistence {
     )
   }
 
-  /** One compaction at a time, in steps, until few entries are left beside the snapshot. */
-  private maybeCompact(): void {
-    if (this.known.length <= COMPACT_AFTER || this.destroyed || this.compacting) return
-    this.compacting = this.compactSteps()
+  /** One compaction at a time, in steps, until at most `leave` entries are left beside the snapshot. */
+  private maybeCompact(leave = COMPACT_AFTER): void {
+    if (this.known.length <= leave || this.destroyed || this.compacting) return
+    this.compacting = this.compactSteps(leave)
       .catch((err) => this.onError(err as Error))
       .finally(() => {
         this.compacting = null
       })
   }
 
-  private async compactSteps(): Promise<void> {
+  private async compactSteps(leave: number): Promise<void> {
     // Each step commits on its own: a tab closed between steps loses nothing, and the next
     // open (or this tab's next step) goes on from the entries still there.
-    while (this.known.length > COMPACT_AFTER && !this.destroyed) {
+    while (this.known.length > leave && !this.destroyed) {
       // Off the write that triggered it, so a keystroke's commit is not held behind the encode.
       await new Promise((resolve) => setTimeout(resolve, 0))
       const keys = this.known.slice(0, STEP_ENTRIES)
@@ -164,8 +176,10 @@ export class LocalPersistence {
     }
   }
 
-  /** Resolves once no compaction step is running (for benchmarks and tests). */
-  async whenCompacted(): Promise<void> {
+  /** Folds every entry this tab holds into the snapshot now (for benchmarks and tests). */
+  async compactAll(): Promise<void> {
+    while (this.compacting) await this.compacting
+    this.maybeCompact(0)
     while (this.compacting) await this.compacting
   }
 
@@ -177,6 +191,7 @@ export class LocalPersistence {
   destroy(): void {
     this.destroyed = true
     if (this.retryTimer) clearTimeout(this.retryTimer)
+    if (this.idleTimer) clearTimeout(this.idleTimer)
   }
 }
 
