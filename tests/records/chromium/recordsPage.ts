@@ -1,6 +1,13 @@
 // The page the records Chromium tests drive: one Tandem client with IndexedDB storage and one
 // collection, exposed as window.recordsHarness. Values cross the page boundary as plain JSON.
-import { createTandem, type RecordCollection, type RecordValues, type Tandem } from '@tandem/client'
+import {
+  createTandem,
+  IndexedDbRecordStore,
+  type RecordCollection,
+  type RecordValues,
+  type Tandem,
+} from '@tandem/client'
+import { recordValues } from '@tandem/records'
 
 export interface RecordsHarness {
   open(collection: string): Promise<{ id: string; values: RecordValues }[]>
@@ -13,6 +20,13 @@ export interface RecordsHarness {
   checkIns(): { equal: boolean; repaired: string[]; bytes: number }[]
   /** Overwrites a stored record's field value behind the client's back, as a corrupted disk would. */
   corrupt(collection: string, id: string, field: string, value: string): Promise<void>
+  /**
+   * Opens `collection` and, the moment its status first says `synced`, reads IndexedDB from a
+   * second connection (what a reload would show): the records in memory and stored then.
+   */
+  countAtSynced(collection: string): Promise<{ memory: number; stored: number }>
+  /** The record as stored in IndexedDB now (from a second connection), as plain values. */
+  stored(collection: string, id: string): Promise<RecordValues | null>
 }
 
 const relay = new URLSearchParams(location.search).get('relay') ?? ''
@@ -51,6 +65,29 @@ const harness: RecordsHarness = {
   rejected: () => rejected.slice(),
   setOnline: (online) => tandem?.setOnline(online),
   checkIns: () => checkIns.slice(),
+  countAtSynced(name) {
+    tandem = createTandem({ url: relay, transport: { backoff: { baseMs: 50, capMs: 500 } } })
+    const c = tandem.records(name)
+    collection = c
+    return new Promise((resolve, reject) => {
+      const stop = c.status.subscribe((s) => {
+        if (s.state !== 'synced') return
+        stop()
+        const memory = c.all().length
+        const probe = new IndexedDbRecordStore({ name: `tandem-records:${relay}` })
+        probe.load(name).then((loaded) => {
+          probe.close()
+          resolve({ memory, stored: loaded.records.filter((r) => recordValues(r) !== undefined).length })
+        }, reject)
+      })
+    })
+  },
+  async stored(name, id) {
+    const probe = new IndexedDbRecordStore({ name: `tandem-records:${relay}` })
+    const record = (await probe.load(name)).records.find((r) => r.id === id)
+    probe.close()
+    return record ? (recordValues(record) ?? null) : null
+  },
   async corrupt(name, id, field, value) {
     const db = await idb(indexedDB.open(`tandem-records:${relay}`))
     const store = db.transaction('records', 'readwrite').objectStore('records')

@@ -1,4 +1,4 @@
-import type { LwwRecord } from '@tandem/records'
+import { type LwwRecord, mergeRecords } from '@tandem/records'
 import { IdbDatabase } from '../IdbDatabase.ts'
 import { done, request } from '../idbRequest.ts'
 import type { LoadedCollection, RecordStore, RecordStoreBatch, StoredOutboxEntry } from './RecordStore.ts'
@@ -45,7 +45,15 @@ export class IndexedDbRecordStore implements RecordStore {
     const outbox = tx.objectStore(OUTBOX)
     if (batch.clear) records.delete(collectionRange(collection))
     for (const id of batch.remove ?? []) records.delete([collection, id])
-    for (const record of batch.put ?? []) records.put(record, [collection, record.id])
+    for (const record of batch.put ?? []) {
+      const key = [collection, record.id]
+      const stored = records.get(key)
+      stored.onsuccess = () => {
+        const current = stored.result as LwwRecord | undefined
+        records.put(current ? mergeRecords(current, record).record : record, key)
+      }
+    }
+    for (const record of batch.replace ?? []) records.put(record, [collection, record.id])
     for (const id of batch.outboxRemove ?? []) outbox.delete([collection, id])
     for (const stored of batch.outboxPut ?? []) outbox.put(stored, [collection, stored.entry.mutation.id])
     if (batch.token !== undefined) tx.objectStore(META).put(batch.token, [collection, 'token'])

@@ -119,8 +119,11 @@ export class LocalRecords {
     return { batch, saved }
   }
 
-  /** Merges server records in; with `reset`, first replaces everything by the outbox alone. */
-  applyServer(incoming: readonly LwwRecord[], token: string | null, reset = false): void {
+  /**
+   * Merges server records in; with `reset`, first replaces everything by the outbox alone.
+   * Resolves once stored (the page's token with it).
+   */
+  applyServer(incoming: readonly LwwRecord[], token: string | null, reset = false): Promise<void> {
     const put: LwwRecord[] = []
     const ids = new Set<string>()
     if (reset) {
@@ -142,8 +145,9 @@ export class LocalRecords {
     for (const id of ids) if (this.records.has(id)) put.push(this.records.get(id)!)
     const remove = [...ids].filter((id) => !this.records.has(id))
     if (token !== null) this.token = token // the next (re)connect pulls from here, not from the loaded token
-    void this.persist({ clear: reset, put, remove, ...(token !== null ? { token } : {}) })
+    const stored = this.persist({ clear: reset, put, remove, ...(token !== null ? { token } : {}) })
     if (ids.size) this.touch([...ids], reset ? 'rollback' : 'server')
+    return stored
   }
 
   private applyLocal(mutation: Mutation, ids: Set<string>): void {
@@ -158,7 +162,7 @@ export class LocalRecords {
     else this.records.delete(id)
     for (const { mutation } of this.outbox.entries) if (mutation.recordId === id) this.applyLocal(mutation, ids)
     const record = this.records.get(id)
-    void this.persist(record ? { put: [record] } : { remove: [id] })
+    void this.persist(record ? { replace: [record] } : { remove: [id] })
     this.touch([id], 'rollback')
   }
 
