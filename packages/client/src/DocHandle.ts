@@ -160,7 +160,7 @@ export class DocHandle {
   private refresh(): void {
     const connection = this.options.transport.state.value
     const pending = this.pending.count
-    if (pending === 0 && this.pending.last > 0) this.persistence.allAcked()
+    if (pending === 0 && this.pending.last > 0) this.persistence.allAcked(() => this.pending.count === 0)
     let state: SyncState
     if (connection !== 'connected') state = connection
     else if (!this.sync.synced || pending > 0) state = 'syncing'

@@ -9,6 +9,8 @@ const COMPACT_AFTER = 200
 const STEP_ENTRIES = 2_000
 /** Once writes pause this long, everything is folded, so the next open reads one snapshot. */
 const IDLE_FOLD_MS = 1_000
+/** How long `pending` must stay 0 before the store's record of unacked changes is cleared. */
+const ACK_RECORD_MS = 500
 /** Updates of one flush merged into one entry; Y.mergeUpdates grows faster than linearly. */
 const MERGE_PARTS = 32
 
@@ -51,6 +53,7 @@ export class LocalPersistence {
   private destroyed = false
   private compacting: Promise<void> | null = null
   private idleTimer: ReturnType<typeof setTimeout> | null = null
+  private ackTimer: ReturnType<typeof setTimeout> | null = null
 
   constructor(
     private readonly store: LocalStore,
@@ -83,10 +86,16 @@ export class LocalPersistence {
    * Every local change so far is stored and acked: the store's record of unacked changes by
    * this tab (and by writers whose entries this tab loaded and has now synced) goes.
    */
-  allAcked(): void {
-    if (!this.unackedRecorded || this.destroyed) return
-    this.unackedRecorded = false
-    this.store.acked(this.name, this.writer, this.highestLoaded).catch((err) => this.onError(err as Error))
+  allAcked(stillAcked: () => boolean): void {
+    if (!this.unackedRecorded || this.destroyed || this.ackTimer) return
+    // Once typing pauses: while it goes on, every ack empties `pending` for a moment, and a
+    // transaction per keystroke to clear the record would double the writes.
+    this.ackTimer = setTimeout(() => {
+      this.ackTimer = null
+      if (!stillAcked() || this.destroyed || !this.unackedRecorded) return
+      this.unackedRecorded = false
+      this.store.acked(this.name, this.writer, this.highestLoaded).catch((err) => this.onError(err as Error))
+    }, ACK_RECORD_MS)
   }
 
   /** Queues `update`; `seq` is the local change it carries (0 for others' changes). */
@@ -133,6 +142,7 @@ export class LocalPersistence {
 
   private foldWhenIdle(): void {
     if (this.idleTimer) clearTimeout(this.idleTimer)
+    if (this.ackTimer) clearTimeout(this.ackTimer)
     this.idleTimer = setTimeout(() => {
       this.idleTimer = null
       if (!this.busy) this.maybeCompact(0)
@@ -192,6 +202,7 @@ export class LocalPersistence {
     this.destroyed = true
     if (this.retryTimer) clearTimeout(this.retryTimer)
     if (this.idleTimer) clearTimeout(this.idleTimer)
+    if (this.ackTimer) clearTimeout(this.ackTimer)
   }
 }
 
