@@ -55,9 +55,10 @@ export class IndexedDbStore implements LocalStore {
     this.db = new IdbDatabase(options.name, VERSION, upgrade, options.indexedDB)
   }
 
-  private async tx(mode: IDBTransactionMode): Promise<IDBTransaction> {
+  /** A transaction over only the stores it names, so unrelated work is not serialized with it. */
+  private async tx(mode: IDBTransactionMode, stores: string[] = STORES): Promise<IDBTransaction> {
     const db = await this.db.open()
-    return db.transaction(STORES, mode, { durability: this.options.durability ?? 'relaxed' })
+    return db.transaction(stores, mode, { durability: this.options.durability ?? 'relaxed' })
   }
 
   async load(doc: string): Promise<StoredUpdates> {
@@ -80,7 +81,7 @@ export class IndexedDbStore implements LocalStore {
   }
 
   async append(doc: string, updates: readonly Uint8Array[], unackedBy?: string): Promise<StoreKey[]> {
-    const tx = await this.tx('readwrite')
+    const tx = await this.tx('readwrite', unackedBy === undefined ? [LOG] : [LOG, UNACKED])
     const store = tx.objectStore(LOG)
     const keys = updates.map((update) => request(store.add({ doc, update } satisfies Row)))
     if (unackedBy !== undefined && keys.length > 0) {
@@ -92,7 +93,7 @@ export class IndexedDbStore implements LocalStore {
   }
 
   async acked(doc: string, writer: string, othersUpTo: StoreKey): Promise<void> {
-    const tx = await this.tx('readwrite')
+    const tx = await this.tx('readwrite', [UNACKED])
     const markers = tx.objectStore(UNACKED)
     markers.delete([doc, writer])
     const cursors = markers.openCursor(writers(doc))
@@ -106,7 +107,7 @@ export class IndexedDbStore implements LocalStore {
   }
 
   async compact(doc: string, snapshot: Uint8Array, keys: readonly StoreKey[]): Promise<void> {
-    const tx = await this.tx('readwrite')
+    const tx = await this.tx('readwrite', [LOG, FLOORS, SNAPSHOTS])
     const log = tx.objectStore(LOG)
     for (const key of keys) log.delete(key)
     const snapshots = tx.objectStore(SNAPSHOTS)

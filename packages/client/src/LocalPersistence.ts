@@ -42,6 +42,8 @@ export class LocalPersistence {
   private readonly writer = Math.random().toString(36).slice(2, 12)
   /** A record of unacked changes (ours, or found at load) may be in the store. */
   private unackedRecorded = false
+  /** This tab's own record is in the store (or on its way there). */
+  private ownRecord = false
   private highestLoaded = -1
   /** While the load applies the stored state: whether it holds unacked local changes. */
   loadingUnacked = false
@@ -93,7 +95,7 @@ export class LocalPersistence {
     this.ackTimer = setTimeout(() => {
       this.ackTimer = null
       if (!stillAcked() || this.destroyed || !this.unackedRecorded) return
-      this.unackedRecorded = false
+      this.unackedRecorded = this.ownRecord = false
       this.store.acked(this.name, this.writer, this.highestLoaded).catch((err) => this.onError(err as Error))
     }, ACK_RECORD_MS)
   }
@@ -117,10 +119,13 @@ export class LocalPersistence {
       this.queue = []
       let keys: StoreKey[]
       // Local changes (seq > 0) are recorded as unacked in the same transaction.
-      const local = seq > this.recordedSeq
-      if (local) this.unackedRecorded = true
+      // Recorded once until cleared, not on every keystroke. Another tab that loaded past the
+      // record may clear it while this tab has newer unacked changes; that tab then holds
+      // them too (tabs forward each other's changes) and clears only once all it saw are acked.
+      const mark = seq > this.recordedSeq && !this.ownRecord
+      if (mark) this.unackedRecorded = this.ownRecord = true
       try {
-        keys = await this.store.append(this.name, mergeInGroups(batch), local ? this.writer : undefined)
+        keys = await this.store.append(this.name, mergeInGroups(batch), mark ? this.writer : undefined)
       } catch (err) {
         // Keep the work: the whole state is rewritten on retry, covering this batch.
         this.queue = [...batch, ...this.queue]
