@@ -99,7 +99,7 @@ export class NodeReplica {
     this.tandem!.destroy()
     const title = stored.fields.title!
     await this.store.apply(this.name, {
-      put: [{ ...stored, fields: { ...stored.fields, title: { ...title, value: 'corrupted' } } }],
+      replace: [{ ...stored, fields: { ...stored.fields, title: { ...title, value: 'corrupted' } } }],
     })
     const c = this.open()
     const report = await new Promise<RecordsCheckInReport>((resolve, reject) => {

@@ -14,6 +14,7 @@ import {
   rejectMutation,
   takeBatch,
 } from '@tandem/records'
+import { RecordMap } from './RecordMap.ts'
 import type { RecordStore, RecordStoreBatch, StoredOutboxEntry } from './RecordStore.ts'
 
 /** Why records changed: loaded from the device, a write here, server data, a rollback/reset/repair, another tab. */
@@ -25,7 +26,7 @@ export type ChangeSource = 'load' | 'local' | 'server' | 'rollback' | 'tab'
  * each change is also queued to the store as one batch, and batches commit in order.
  */
 export class LocalRecords {
-  readonly records = new Map<string, LwwRecord>()
+  readonly records = new RecordMap()
   outbox: OutboxState = EMPTY_OUTBOX
   token: string | null = null
   private readonly order = new Map<string, number>()
