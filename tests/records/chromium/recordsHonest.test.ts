@@ -58,6 +58,23 @@ describe('records in Chromium: the status and the store tell the truth', () => {
     await context.close()
   })
 
+  it('upgrades a version-1 record store (a row per record) without losing records', async () => {
+    const context = await browser.newContext()
+    const page = await openTab(context)
+    const stamp = { wall: 1, counter: 0, node: 'n1' }
+    const record = (id: string) => ({ id, fields: { t: { value: id, stamp } } })
+    const rows = [
+      { collection: 'a', record: record('x') },
+      { collection: 'b', record: record('y') },
+      { collection: 'a', record: record('z') },
+    ]
+    expect(await page.evaluate((r) => window.recordsHarness.upgradeFromV1('v1-records', r), rows)).toEqual({
+      a: ['x', 'z'],
+      b: ['y'],
+    })
+    await context.close()
+  })
+
   it('two tabs writing one record store the LWW winner, the one both tabs show', async () => {
     const context = await browser.newContext()
     const [a, b] = [await openTab(context), await openTab(context)]

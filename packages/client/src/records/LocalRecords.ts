@@ -52,7 +52,7 @@ export class LocalRecords {
   async load(): Promise<void> {
     const loaded = await this.store.load(this.collection)
     for (const record of loaded.records) {
-      this.records.set(record.id, record)
+      this.records.setLoaded(record)
       // A reloaded replica must never reissue a stamp it issued before the reload.
       const latest = latestStamp(record)
       if (latest) this.clock.restore(latest)

@@ -63,8 +63,8 @@ export async function merkleCheckIn(
     trips++
     return object(reply.json)
   }
+  const tree = await local.records.merkleTree()
   const version = local.version
-  const tree = local.records.merkleTree()
   const remote: MerkleSource = {
     depth: tree.depth,
     root: async () => String((await ask({ op: 'root' })).root),
