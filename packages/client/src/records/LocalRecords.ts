@@ -31,7 +31,6 @@ export class LocalRecords {
   token: string | null = null
   private readonly order = new Map<string, number>()
   private nextOrder = 1
-  private chain: Promise<void> = Promise.resolve()
 
   constructor(
     readonly collection: string,
@@ -75,10 +74,15 @@ export class LocalRecords {
     if (added.length) this.outbox = { ...this.outbox, entries: [...this.outbox.entries, ...added] }
   }
 
-  /** Queues a store batch; failures are reported, and later batches still run. */
+  /**
+   * Hands a batch to the store at once; failures are reported, and later batches still run.
+   * Not chained: the store commits in call order (IndexedDB runs readwrite transactions over
+   * the same stores in creation order), and waiting for each commit before starting the next
+   * put a commit's whole latency between every two pages of a pull.
+   */
   persist(batch: RecordStoreBatch): Promise<void> {
-    const run = this.chain.then(() => this.store.apply(this.collection, batch))
-    this.chain = run.catch((err) => this.failed(err instanceof Error ? err : new Error(String(err))))
+    const run = this.store.apply(this.collection, batch)
+    run.catch((err) => this.failed(err instanceof Error ? err : new Error(String(err))))
     return run
   }
 

@@ -42,6 +42,7 @@ export interface RecordStore {
   load(collection: string): Promise<LoadedCollection>
   /** Just the outbox, for a leader tab picking up other tabs' writes. */
   loadOutbox(collection: string): Promise<StoredOutboxEntry[]>
+  /** Commits batches in the order of the calls, however many are under way at once. */
   apply(collection: string, batch: RecordStoreBatch): Promise<void>
   close(): void
 }
