@@ -1,14 +1,9 @@
 import { backoffDelay } from '@tandem/records'
 import * as Y from 'yjs'
 import type { LocalStore, StoreKey } from './LocalStore.ts'
+import { LogCompaction } from './LogCompaction.ts'
 import { FROM_STORE } from './origins.ts'
 
-/** A compaction step starts once this many entries are in the store beside the snapshot. */
-const COMPACT_AFTER = 200
-/** Entries one step deletes at most, so a step is one short transaction whatever the log. */
-const STEP_ENTRIES = 2_000
-/** Once writes pause this long, everything is folded, so the next open reads one snapshot. */
-const IDLE_FOLD_MS = 1_000
 /** How long `pending` must stay 0 before the store's record of unacked changes is cleared. */
 const ACK_RECORD_MS = 500
 /** Updates of one flush merged into one entry; Y.mergeUpdates grows faster than linearly. */
@@ -29,9 +24,7 @@ export interface LoadStats {
  * dropped while the store is full or closed.
  *
  * An open only reads and applies (one Yjs transaction, linear in the entries): it never waits
- * for a compaction. Compaction runs afterwards in the background, in bounded steps, and only
- * over entries whose content is in this tab's doc (loaded here or written by this tab), so
- * another tab's entries are never folded away before this tab has seen them.
+ * for a compaction, which runs afterwards in the background (`LogCompaction`).
  */
 export class LocalPersistence {
   private queue: Uint8Array[] = []
@@ -50,11 +43,8 @@ export class LocalPersistence {
   private flushing: Promise<void> | null = null
   private failures = 0
   private retryTimer: ReturnType<typeof setTimeout> | null = null
-  /** Entries in the store whose content `doc` holds, oldest first: what a step may delete. */
-  private known: StoreKey[] = []
   private destroyed = false
-  private compacting: Promise<void> | null = null
-  private idleTimer: ReturnType<typeof setTimeout> | null = null
+  private readonly compaction: LogCompaction
   private ackTimer: ReturnType<typeof setTimeout> | null = null
 
   constructor(
@@ -63,7 +53,9 @@ export class LocalPersistence {
     private readonly doc: Y.Doc,
     private readonly onStored: (seq: number) => void,
     private readonly onError: (error: Error | null) => void,
-  ) {}
+  ) {
+    this.compaction = new LogCompaction(store, name, doc, onError)
+  }
 
   /** Applies everything stored; a long log is compacted later, in the background. */
   async load(): Promise<LoadStats> {
@@ -79,8 +71,7 @@ export class LocalPersistence {
       }, FROM_STORE)
     }
     this.loadingUnacked = false
-    this.known = keys
-    this.maybeCompact()
+    this.compaction.add(keys)
     return { snapshot: snapshot !== null, entries: updates.length, unacked }
   }
 
@@ -132,26 +123,14 @@ export class LocalPersistence {
         this.flushing = null
         return this.failed(err as Error)
       }
-      this.known.push(...keys)
+      this.compaction.add(keys)
       this.recordedSeq = Math.max(this.recordedSeq, seq)
       if (this.failures > 0) this.onError(null)
       this.failures = 0
       this.onStored(seq)
-      // Checked per write, not once the queue runs dry: during a long burst it never does, and
-      // a log that only grows is what made the next open wait minutes.
-      this.maybeCompact()
     }
     this.flushing = null
-    this.foldWhenIdle()
-  }
-
-  private foldWhenIdle(): void {
-    if (this.idleTimer) clearTimeout(this.idleTimer)
-    if (this.ackTimer) clearTimeout(this.ackTimer)
-    this.idleTimer = setTimeout(() => {
-      this.idleTimer = null
-      if (!this.busy) this.maybeCompact(0)
-    }, IDLE_FOLD_MS)
+    this.compaction.writesPaused(() => this.busy)
   }
 
   private failed(error: Error): void {
@@ -169,33 +148,9 @@ export class LocalPersistence {
     )
   }
 
-  /** One compaction at a time, in steps, until at most `leave` entries are left beside the snapshot. */
-  private maybeCompact(leave = COMPACT_AFTER): void {
-    if (this.known.length <= leave || this.destroyed || this.compacting) return
-    this.compacting = this.compactSteps(leave)
-      .catch((err) => this.onError(err as Error))
-      .finally(() => {
-        this.compacting = null
-      })
-  }
-
-  private async compactSteps(leave: number): Promise<void> {
-    // Each step commits on its own: a tab closed between steps loses nothing, and the next
-    // open (or this tab's next step) goes on from the entries still there.
-    while (this.known.length > leave && !this.destroyed) {
-      // Off the write that triggered it, so a keystroke's commit is not held behind the encode.
-      await new Promise((resolve) => setTimeout(resolve, 0))
-      const keys = this.known.slice(0, STEP_ENTRIES)
-      await this.store.compact(this.name, Y.encodeStateAsUpdate(this.doc), keys)
-      this.known.splice(0, keys.length)
-    }
-  }
-
-  /** Folds every entry this tab holds into the snapshot now (for benchmarks and tests). */
-  async compactAll(): Promise<void> {
-    while (this.compacting) await this.compacting
-    this.maybeCompact(0)
-    while (this.compacting) await this.compacting
+  /** Folds the whole log into the snapshot now (for benchmarks and tests). */
+  compactAll(): Promise<void> {
+    return this.compaction.all()
   }
 
   /** Resolves when everything queued so far is written (or has failed). */
@@ -206,7 +161,7 @@ export class LocalPersistence {
   destroy(): void {
     this.destroyed = true
     if (this.retryTimer) clearTimeout(this.retryTimer)
-    if (this.idleTimer) clearTimeout(this.idleTimer)
+    this.compaction.stop()
     if (this.ackTimer) clearTimeout(this.ackTimer)
   }
 }
