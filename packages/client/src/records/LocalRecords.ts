@@ -51,7 +51,7 @@ export class LocalRecords {
   async load(): Promise<void> {
     const loaded = await this.store.load(this.collection)
     for (const record of loaded.records) {
-      this.records.setLoaded(record)
+      this.records.set(record.id, record)
       // A reloaded replica must never reissue a stamp it issued before the reload.
       const latest = latestStamp(record)
       if (latest) this.clock.restore(latest)

@@ -1,56 +1,47 @@
 import { isDeleted, type LwwRecord, MerkleTree } from '@tandem/records'
 
-/** Loaded records hashed per slice, between which the page stays responsive. */
+/** Records hashed per slice, between which the page stays responsive. */
 const HASH_SLICE = 5_000
 
 /**
- * A collection's records in memory, with the Merkle tree of its live records kept up to date
- * as they change: each record written or pulled is hashed once, as it arrives, so a check-in
- * after a sync (or a small delta) does not rehash every record. Records loaded from the device
- * are hashed later, in slices, when the first check-in asks for the tree (hashing 100,000 at
- * once blocks the page for most of a second).
+ * A collection's records in memory, with the Merkle tree of its live records. The tree is
+ * kept, not rebuilt per check-in: a record that changes is marked, and only marked records
+ * are (re)hashed, in slices, when a check-in asks for the tree. So a check-in after a small
+ * delta hashes the delta, and neither a pull nor an open waits for hashing 100,000 records
+ * (which blocks a page for most of a second).
  */
 export class RecordMap extends Map<string, LwwRecord> {
-  private tree = new MerkleTree()
-  private unhashed = new Set<string>()
+  private readonly tree = new MerkleTree()
+  private readonly changed = new Set<string>()
 
   override set(id: string, record: LwwRecord): this {
     super.set(id, record)
-    this.unhashed.delete(id)
-    if (isDeleted(record)) this.tree.delete(id)
-    else this.tree.setRecord(record)
+    this.changed.add(id)
     return this
   }
 
-  /** A record loaded from the device: in the map now, in the tree by the next check-in. */
-  setLoaded(record: LwwRecord): void {
-    super.set(record.id, record)
-    this.unhashed.add(record.id)
-  }
-
   override delete(id: string): boolean {
-    this.unhashed.delete(id)
-    this.tree.delete(id)
+    this.changed.add(id)
     return super.delete(id)
   }
 
   override clear(): void {
+    for (const id of this.keys()) this.changed.add(id)
     super.clear()
-    this.tree = new MerkleTree(this.tree.depth)
-    this.unhashed.clear()
   }
 
-  /** The tree over every live record, as of now; it changes with the records. */
+  /** The tree over every live record, as of now. */
   async merkleTree(): Promise<MerkleTree> {
-    while (this.unhashed.size > 0) {
+    while (this.changed.size > 0) {
       let n = 0
-      for (const id of this.unhashed) {
-        this.unhashed.delete(id)
+      for (const id of this.changed) {
+        this.changed.delete(id)
         const record = super.get(id)
         if (record && !isDeleted(record)) this.tree.setRecord(record)
+        else this.tree.delete(id)
         if (++n === HASH_SLICE) break
       }
-      if (this.unhashed.size > 0) await new Promise((resolve) => setTimeout(resolve, 0))
+      if (this.changed.size > 0) await new Promise((resolve) => setTimeout(resolve, 0))
     }
     return this.tree
   }
