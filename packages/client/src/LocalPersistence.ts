@@ -4,8 +4,6 @@ import type { LocalStore, StoreKey } from './LocalStore.ts'
 import { LogCompaction } from './LogCompaction.ts'
 import { FROM_STORE } from './origins.ts'
 
-/** How long `pending` must stay 0 before the store's record of unacked changes is cleared. */
-const ACK_RECORD_MS = 500
 /** Updates of one flush merged into one entry; Y.mergeUpdates grows faster than linearly. */
 const MERGE_PARTS = 32
 
@@ -45,7 +43,8 @@ export class LocalPersistence {
   private retryTimer: ReturnType<typeof setTimeout> | null = null
   private destroyed = false
   private readonly compaction: LogCompaction
-  private ackTimer: ReturnType<typeof setTimeout> | null = null
+  private clearing: Promise<void> | null = null
+  private clearAgain = false
 
   constructor(
     private readonly store: LocalStore,
@@ -80,15 +79,23 @@ export class LocalPersistence {
    * this tab (and by writers whose entries this tab loaded and has now synced) goes.
    */
   allAcked(stillAcked: () => boolean): void {
-    if (!this.unackedRecorded || this.destroyed || this.ackTimer) return
-    // Once typing pauses: while it goes on, every ack empties `pending` for a moment, and a
-    // transaction per keystroke to clear the record would double the writes.
-    this.ackTimer = setTimeout(() => {
-      this.ackTimer = null
-      if (!stillAcked() || this.destroyed || !this.unackedRecorded) return
-      this.unackedRecorded = this.ownRecord = false
-      this.store.acked(this.name, this.writer, this.highestLoaded).catch((err) => this.onError(err as Error))
-    }, ACK_RECORD_MS)
+    if (!this.unackedRecorded || this.destroyed) return
+    // One clearing transaction at a time: while typing goes on, acks empty `pending` after
+    // nearly every keystroke, and the clears must not pile up behind the writes.
+    if (this.clearing) {
+      this.clearAgain = true
+      return
+    }
+    this.unackedRecorded = this.ownRecord = false
+    this.clearing = this.store
+      .acked(this.name, this.writer, this.highestLoaded)
+      .catch((err) => this.onError(err as Error))
+      .finally(() => {
+        this.clearing = null
+        const again = this.clearAgain
+        this.clearAgain = false
+        if (again && stillAcked()) this.allAcked(stillAcked)
+      })
   }
 
   /** Queues `update`; `seq` is the local change it carries (0 for others' changes). */
@@ -162,7 +169,6 @@ export class LocalPersistence {
     this.destroyed = true
     if (this.retryTimer) clearTimeout(this.retryTimer)
     this.compaction.stop()
-    if (this.ackTimer) clearTimeout(this.ackTimer)
   }
 }
 
