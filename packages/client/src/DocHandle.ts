@@ -160,10 +160,15 @@ export class DocHandle {
   private refresh(): void {
     const connection = this.options.transport.state.value
     const pending = this.pending.count
-    if (pending === 0 && this.pending.last > 0) this.persistence.allAcked(() => this.pending.count === 0)
+    if (pending === 0 && this.pending.last > 0)
+      this.persistence.allAcked(
+        () => this.pending.count === 0,
+        () => this.refresh(),
+      )
     let state: SyncState
     if (connection !== 'connected') state = connection
-    else if (!this.sync.synced || pending > 0) state = 'syncing'
+    // Saved includes the store knowing it: a reload then shows nothing pending either.
+    else if (!this.sync.synced || pending > 0 || this.persistence.recordPending) state = 'syncing'
     else state = 'saved'
     this.status.set({ state, pending, lastError: this.lastError, loaded: this.isLoaded })
     this.watermarks.set(this.progress())

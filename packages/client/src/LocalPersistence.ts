@@ -4,6 +4,8 @@ import type { LocalStore, StoreKey } from './LocalStore.ts'
 import { LogCompaction } from './LogCompaction.ts'
 import { FROM_STORE } from './origins.ts'
 
+/** How long `pending` stays 0 before the store's record of unacked changes is cleared. */
+const CLEAR_AFTER_MS = 20
 /** Updates of one flush merged into one entry; Y.mergeUpdates grows faster than linearly. */
 const MERGE_PARTS = 32
 
@@ -44,7 +46,7 @@ export class LocalPersistence {
   private destroyed = false
   private readonly compaction: LogCompaction
   private clearing: Promise<void> | null = null
-  private clearAgain = false
+  private clearTimer: ReturnType<typeof setTimeout> | null = null
 
   constructor(
     private readonly store: LocalStore,
@@ -78,24 +80,31 @@ export class LocalPersistence {
    * Every local change so far is stored and acked: the store's record of unacked changes by
    * this tab (and by writers whose entries this tab loaded and has now synced) goes.
    */
-  allAcked(stillAcked: () => boolean): void {
-    if (!this.unackedRecorded || this.destroyed) return
-    // One clearing transaction at a time: while typing goes on, acks empty `pending` after
-    // nearly every keystroke, and the clears must not pile up behind the writes.
-    if (this.clearing) {
-      this.clearAgain = true
-      return
-    }
-    this.unackedRecorded = this.ownRecord = false
-    this.clearing = this.store
-      .acked(this.name, this.writer, this.highestLoaded)
-      .catch((err) => this.onError(err as Error))
-      .finally(() => {
-        this.clearing = null
-        const again = this.clearAgain
-        this.clearAgain = false
-        if (again && stillAcked()) this.allAcked(stillAcked)
-      })
+  allAcked(stillAcked: () => boolean, cleared: () => void): void {
+    if (!this.unackedRecorded || this.destroyed || this.clearTimer || this.clearing) return
+    // A moment later, and only if nothing was typed meanwhile: during fast typing acks empty
+    // `pending` after nearly every keystroke, and a clearing transaction each time would
+    // double the writes the keystrokes wait behind.
+    this.clearTimer = setTimeout(() => {
+      this.clearTimer = null
+      if (!stillAcked() || this.destroyed || !this.unackedRecorded) return cleared()
+      this.unackedRecorded = this.ownRecord = false
+      this.clearing = this.store
+        .acked(this.name, this.writer, this.highestLoaded)
+        .catch((err) => this.onError(err as Error))
+        .finally(() => {
+          this.clearing = null
+          cleared()
+        })
+    }, CLEAR_AFTER_MS)
+  }
+
+  /**
+   * The store may still say this document holds unacked changes (the record is not cleared
+   * yet): a reload now would count them, so the document is not `saved` yet.
+   */
+  get recordPending(): boolean {
+    return this.unackedRecorded || this.clearing !== null
   }
 
   /** Queues `update`; `seq` is the local change it carries (0 for others' changes). */
@@ -169,6 +178,7 @@ export class LocalPersistence {
     this.destroyed = true
     if (this.retryTimer) clearTimeout(this.retryTimer)
     this.compaction.stop()
+    if (this.clearTimer) clearTimeout(this.clearTimer)
   }
 }
 
