@@ -49,6 +49,15 @@ export function renderTable(cfg: ClientBenchConfig, r: ClientBenchResults, machi
       '',
       '',
     ])
+    const a = open.abrupt
+    rows.push([
+      `first open after the trace was typed and its tab closed at once: ms from outside the page (entries read${a.snapshot ? ' beside the snapshot' : ''})`,
+      `${ms(a.firstOpenMs)} (${a.entries.toLocaleString('en-US')})`,
+      '',
+      '≤ 1,000 ms',
+      verdict(a.firstOpenMs <= 1_000),
+    ])
+    rows.push([`  later opens of it: ms, median (min–max)`, spread(a.laterOpenMs), '', '', ''])
     rows.push([
       'writing that history: s, incl. background compaction (entries left in the store)',
       `${(open.tandemWriteMs / 1000).toFixed(1)} (${open.tandemEntries} after compaction)`,

@@ -25,6 +25,14 @@ describe('Chromium: IndexedDbStore', () => {
     await context.close()
   })
 
+  it('keeps what two tabs folded into the one snapshot', async () => {
+    const context = await rig.browser.newContext()
+    const page = await rig.openTab(context, 'ws://127.0.0.1:9')
+    const result = await page.evaluate(() => window.tandemHarness.storeChecks.snapshotsOfTwoTabs('two-tab-snapshots'))
+    expect(JSON.parse(result)).toEqual({ a: 1, b: 2 })
+    await context.close()
+  })
+
   it('upgrades a version-1 database without losing entries', async () => {
     const context = await rig.browser.newContext()
     const page = await rig.openTab(context, 'ws://127.0.0.1:9')

@@ -52,17 +52,22 @@ describe('records relay: sequence, tokens, purge, idempotency (REST)', () => {
     expect(lastSeq).toBe(writers * perWriter)
   })
 
-  it('answers a token from another epoch, a corrupt token and a future position with a reset snapshot', async () => {
+  it('answers a token from another epoch or collection, a corrupt token and a future position with a reset snapshot', async () => {
     rig = await startRecordsRig()
     await push([setMutation('a', { t: 1 }), setMutation('b', { t: 2 })])
     const fresh = await pullAll(rig.http, 'tasks')
     expect(fresh.pages[0]!.reset).toBe(false)
     const delta = await pullAll(rig.http, 'tasks', fresh.token)
     expect(delta.pages[0]).toMatchObject({ changes: [], reset: false, more: false })
+    // A real position in another collection of the same server: a foreign position, not ours.
+    await push([setMutation('x', { t: 3 }, { collection: 'other' })], 'other')
+    const foreign = (await pullAll(rig.http, 'other')).token
     for (const token of [
-      encodeSyncToken({ epoch: 'another-epoch', seq: 1 }),
+      encodeSyncToken({ epoch: 'another-epoch', collection: 'tasks', seq: 1 }),
       'not-a-token',
-      encodeSyncToken({ epoch: rig.relay.records.epoch, seq: 99 }),
+      encodeSyncToken({ epoch: rig.relay.records.epoch, collection: 'tasks', seq: 99 }),
+      foreign,
+      `${fresh.token.slice(0, -2)}${fresh.token.endsWith('AA') ? 'BB' : 'AA'}`,
     ]) {
       const page = await pullAll(rig.http, 'tasks', token)
       expect(page.pages[0]!.reset).toBe(true)

@@ -24,7 +24,8 @@ export async function writeTandem(
   const deadline = Date.now() + 300_000
   await handle.watermarks.when((p) => p.stored === p.last || Date.now() > deadline)
   if (handle.progress().stored !== handle.progress().last) throw new Error('Tandem: not all edits stored in time')
-  // The client compacts its log after writes (in the background): wait for the store to settle.
+  // The client compacts its log in the background while writing: let it finish.
+  await handle.whenStoreIdle()
   const hash = textHash(text.toString())
   tandem.destroy()
   let entries = Number.POSITIVE_INFINITY
@@ -32,12 +33,37 @@ export async function writeTandem(
   while (unchanged < 4 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 250))
     const probe = new IndexedDbStore({ name: `tandem:${url}` })
-    const n = (await probe.load(name)).keys.length
+    const loaded = await probe.load(name)
+    const n = loaded.keys.length + (loaded.snapshot ? 1 : 0)
     probe.close()
     unchanged = n === entries ? unchanged + 1 : 0
     entries = n
   }
   return { hash, entries }
+}
+
+/**
+ * Types `trace` as `writeTandem` does, then returns at once: the caller reloads the page (the
+ * tab is closed) with writes and compaction wherever they were.
+ */
+export async function typeTandemAndLeave(url: string, name: string, trace: TraceTxn[], batch: number): Promise<string> {
+  const tandem = createTandem({ url, crossTab: false })
+  const handle = tandem.doc(name)
+  await handle.whenLoaded()
+  const text = handle.doc.getText('t')
+  for (let i = 0; i < trace.length; i += batch) {
+    for (const txn of trace.slice(i, i + batch)) applyTxn(handle.doc, text, txn)
+    await nextTask()
+  }
+  return textHash(text.toString())
+}
+
+/** How many entries (and whether a snapshot) an open of `name` reads now. */
+export async function storedEntries(url: string, name: string): Promise<{ entries: number; snapshot: boolean }> {
+  const probe = new IndexedDbStore({ name: `tandem:${url}` })
+  const loaded = await probe.load(name)
+  probe.close()
+  return { entries: loaded.updates.length, snapshot: loaded.snapshot !== null }
 }
 
 /** Time from createTandem() until the document is loaded from IndexedDB (fresh page). */
@@ -121,13 +147,18 @@ export async function profileIdbRead(dbName: string, doc: string): Promise<Recor
   const fromZero = db.transaction('log', 'readonly').objectStore('log').index('doc')
   await req(fromZero.getAll(range(0)))
   const t2 = performance.now()
-  const tx = db.transaction(['log', 'floors'], 'readonly')
+  const tx = db.transaction(['log', 'floors', 'snapshots'], 'readonly')
+  const snapshot = req(tx.objectStore('snapshots').get(doc)) as Promise<{ update: Uint8Array } | undefined>
   const floor = ((await req(tx.objectStore('floors').get(doc))) as number | undefined) ?? 0
   const rows = (await req(tx.objectStore('log').index('doc').getAll(range(floor)))) as { update: Uint8Array }[]
+  const base = await snapshot
   const t3 = performance.now()
   db.close()
-  const updates = rows.map((r) => r.update)
-  Y.applyUpdate(new Y.Doc(), updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates))
+  const updates = [...(base ? [base.update] : []), ...rows.map((r) => r.update)]
+  const target = new Y.Doc()
+  target.transact(() => {
+    for (const u of updates) Y.applyUpdate(target, u)
+  })
   const t4 = performance.now()
-  return { entries: rows.length, openMs: t1 - t0, fromZeroMs: t2 - t1, fromFloorMs: t3 - t2, applyMs: t4 - t3 }
+  return { entries: updates.length, openMs: t1 - t0, fromZeroMs: t2 - t1, fromFloorMs: t3 - t2, applyMs: t4 - t3 }
 }

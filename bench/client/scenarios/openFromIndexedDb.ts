@@ -18,6 +18,8 @@ export interface OpenResult {
   yWriteMs: number
   /** One fresh-page read of Tandem's store: open, 'doc' index scan, primary-key read (ms). */
   profile: Record<string, number>
+  /** The trace typed and the tab closed at once: what the next open read, and its time. */
+  abrupt: { entries: number; snapshot: boolean; firstOpenMs: number; laterOpenMs: number[] }
 }
 
 const LONG = 900_000
@@ -84,6 +86,39 @@ export async function runOpenFromIndexedDb(
     page.evaluate((url) => window.clientBench.profileIdbRead(`tandem:${url}`, 'paper'), closedUrl),
     120_000,
   )
+  // The trace typed and the tab closed at once, wherever the writes and compaction were; the
+  // next open is timed in the page and (as a user would wait for it) from outside.
+  log('  typing the trace into a second document and closing the tab at once')
+  await bench.fresh()
+  const abruptHash = await bounded(
+    'tandem type and leave',
+    page.evaluate(([url, batch]) => window.clientBench.typeTandemAndLeave(url, 'paper-abrupt', batch), [
+      closedUrl,
+      cfg.writeBatch,
+    ] as const),
+    LONG,
+  )
+  if (abruptHash !== tandemHash) throw new Error('the abruptly closed document was typed differently')
+  await bench.fresh()
+  const stored = await page.evaluate((url) => window.clientBench.storedEntries(url, 'paper-abrupt'), closedUrl)
+  await bench.fresh()
+  const outside = Date.now()
+  const first = await bounded(
+    'tandem first open after the abrupt close',
+    page.evaluate((url) => window.clientBench.loadTandem(url, 'paper-abrupt'), closedUrl),
+    LONG,
+  )
+  const firstOpenMs = Date.now() - outside
+  const laterOpenMs: number[] = []
+  for (let i = 0; i < 3; i++) {
+    await bench.fresh()
+    laterOpenMs.push((await page.evaluate((url) => window.clientBench.loadTandem(url, 'paper-abrupt'), closedUrl)).ms)
+  }
+  log(
+    `  first open after the abrupt close: ${firstOpenMs} ms from outside (${first.ms.toFixed(1)} in the page), ${stored.entries} entries`,
+  )
+  const abrupt = { ...stored, firstOpenMs, laterOpenMs }
+
   log('  letting y-indexeddb trim its log, then timing its loads again')
   await bench.fresh()
   await bounded(
@@ -112,5 +147,6 @@ export async function runOpenFromIndexedDb(
     yTrimmedMs,
     yWriteMs,
     profile,
+    abrupt,
   }
 }

@@ -5,7 +5,7 @@ import { type CheckInReport, DocSync } from './DocSync.ts'
 import { LocalPersistence } from './LocalPersistence.ts'
 import type { LocalStore } from './LocalStore.ts'
 import { Observable } from './Observable.ts'
-import { FROM_OTHER_TAB, FROM_SERVER, FROM_STORE, isLocalOrigin } from './origins.ts'
+import { FROM_OTHER_TAB, FROM_SERVER, FROM_STORE } from './origins.ts'
 import { PendingChanges } from './PendingChanges.ts'
 import type { Transport } from './Transport.ts'
 
@@ -116,9 +116,10 @@ export class DocHandle {
 
   private readonly onUpdate = (update: Uint8Array, origin: unknown) => {
     if (origin === FROM_STORE) return this.loadedFromStore(update)
-    // Another tab stores its own changes; everything else is stored here.
-    if (origin === FROM_OTHER_TAB) return
-    if (!isLocalOrigin(origin)) return this.persistence.write(update, 0)
+    // Only the server's changes are safe already. Another tab's count as this tab's own: that
+    // tab may be offline (or close before its commit), so this tab stores and forwards them
+    // too and shows them pending until its own server acks them.
+    if (origin === FROM_SERVER) return this.persistence.write(update, 0)
     const seq = this.pending.next()
     this.persistence.write(update, seq)
     this.sync.localUpdate(update, seq)
@@ -126,12 +127,17 @@ export class DocHandle {
   }
 
   /**
-   * The stored state may hold edits the server never acked (made offline before a reload), so
-   * it counts as one local change until a sync acks it, and is sent live if the sync already
-   * ran (a socket can be faster than a large load). It is on the device already; it is written
-   * again only when an earlier change is still unstored, to keep `stored` a prefix.
+   * The stored state may hold edits the server never acked (made offline before a reload; the
+   * store records who wrote such edits until they are acked): then it counts as one local
+   * change until a sync acks it. It is sent live if the sync already ran (a socket can be
+   * faster than a large load). It is on the device already; it is written again only when an
+   * earlier change is still unstored, to keep `stored` a prefix.
    */
   private loadedFromStore(update: Uint8Array): void {
+    if (!this.persistence.loadingUnacked) {
+      this.sync.localUpdate(update, this.pending.last)
+      return
+    }
     const seq = this.pending.next()
     if (this.pending.storedUpTo === seq - 1) this.pending.stored(seq)
     else this.persistence.write(update, seq)
@@ -154,9 +160,15 @@ export class DocHandle {
   private refresh(): void {
     const connection = this.options.transport.state.value
     const pending = this.pending.count
+    if (pending === 0 && this.pending.last > 0)
+      this.persistence.allAcked(
+        () => this.pending.count === 0,
+        () => this.refresh(),
+      )
     let state: SyncState
     if (connection !== 'connected') state = connection
-    else if (!this.sync.synced || pending > 0) state = 'syncing'
+    // Saved includes the store knowing it: a reload then shows nothing pending either.
+    else if (!this.sync.synced || pending > 0 || this.persistence.recordPending) state = 'syncing'
     else state = 'saved'
     this.status.set({ state, pending, lastError: this.lastError, loaded: this.isLoaded })
     this.watermarks.set(this.progress())
@@ -165,6 +177,16 @@ export class DocHandle {
   /** Resolves once the stored state is applied to `doc`. */
   whenLoaded(): Promise<void> {
     return this.loaded
+  }
+
+  /**
+   * Commits everything so far on the device and folds the log into its snapshot now, as the
+   * handle does by itself once writes pause (for benchmarks and tests; an app never needs to).
+   */
+  async whenStoreIdle(): Promise<void> {
+    await this.loaded
+    await this.persistence.drain()
+    await this.persistence.compactAll()
   }
 
   /** Resolves when the status is `saved`. */

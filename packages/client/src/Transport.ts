@@ -36,6 +36,11 @@ export interface TransportOptions {
   getToken?: () => string | Promise<string>
 }
 
+interface ChannelEntry {
+  subscribe: (channel: number) => TandemMessage
+  handler: ChannelHandler
+}
+
 /**
  * The one socket of a client: Tandem subprotocol, reconnect with exponential backoff and full
  * jitter, immediately again on the browser's `online` event, and an application-level ping
@@ -53,10 +58,7 @@ export class Transport {
   private lastHeard = 0
   private pingId = 0
   private nextChannel = 1
-  private readonly channels = new Map<
-    number,
-    { subscribe: (channel: number) => TandemMessage; handler: ChannelHandler }
-  >()
+  private readonly channels = new Map<number, ChannelEntry>()
   private readonly onOnline = () => this.retryNow()
 
   constructor(private readonly options: TransportOptions) {
@@ -80,12 +82,31 @@ export class Transport {
 
   private openWith(subscribe: (channel: number) => TandemMessage, handler: ChannelHandler): number {
     const channel = this.nextChannel++
-    this.channels.set(channel, { subscribe, handler })
+    const entry = { subscribe, handler }
+    this.channels.set(channel, entry)
+    // Handlers open their channel from their own constructor: starting it right here would call
+    // `opened()` on an object (and an owner) still being built. A microtask runs before any
+    // socket event, so no frame of this channel can arrive in between.
     if (this.state.value === 'connected') {
-      this.send(subscribe(channel))
-      handler.opened()
+      queueMicrotask(() => {
+        if (this.connected && this.channels.get(channel) === entry) this.start(channel, entry)
+      })
     }
     return channel
+  }
+
+  /** Subscribes one channel; a handler that throws is reported and cannot stop the others. */
+  private start(channel: number, { subscribe, handler }: ChannelEntry): void {
+    this.send(subscribe(channel))
+    this.guard(() => handler.opened())
+  }
+
+  private guard(fn: () => void): void {
+    try {
+      fn()
+    } catch (err) {
+      this.options.onError?.(err instanceof Error ? err : new Error(String(err)))
+    }
   }
 
   close(channel: number): void {
@@ -105,6 +126,10 @@ export class Transport {
     this.enabled = enabled
     if (enabled) this.retryNow()
     else this.drop()
+  }
+
+  private get connected(): boolean {
+    return this.state.value === 'connected'
   }
 
   get isEnabled(): boolean {
@@ -179,13 +204,17 @@ export class Transport {
       if (this.state.value === 'connected') return
       this.attempts = 0
       this.state.set('connected')
-      for (const [channel, { subscribe, handler }] of this.channels) {
-        this.send(subscribe(channel))
-        handler.opened()
+      for (const [channel, entry] of [...this.channels]) {
+        // A handler may close channels (its own or others) while they are started.
+        if (!this.connected) return
+        if (this.channels.get(channel) === entry) this.start(channel, entry)
       }
       return
     }
-    if ('channel' in m) this.channels.get(m.channel)?.handler.message(m)
+    if ('channel' in m) {
+      const handler = this.channels.get(m.channel)?.handler
+      if (handler) this.guard(() => handler.message(m))
+    }
   }
 
   private heartbeat(): void {
@@ -209,7 +238,7 @@ export class Transport {
     }
     const wasConnected = this.state.value === 'connected'
     this.state.set('offline')
-    if (wasConnected) for (const { handler } of this.channels.values()) handler.closed()
+    if (wasConnected) for (const { handler } of [...this.channels.values()]) this.guard(() => handler.closed())
     if (retry) this.scheduleRetry()
   }
 

@@ -156,8 +156,8 @@ export class RecordService {
     }
   }
 
-  tokenAt(seq: number): string {
-    return encodeSyncToken({ epoch: this.epoch, seq })
+  tokenAt(collection: string, seq: number): string {
+    return encodeSyncToken({ epoch: this.epoch, collection, seq })
   }
 
   /** Purges tombstones and mutation ids older than the horizon; tokens behind it get a reset. */

@@ -76,7 +76,11 @@ export class RecordsChannel {
       do {
         this.again = false
         for (;;) {
-          const page = await this.service.pull(this.collection, this.service.tokenAt(this.position), PAGE_SIZE)
+          const page = await this.service.pull(
+            this.collection,
+            this.service.tokenAt(this.collection, this.position),
+            PAGE_SIZE,
+          )
           if (this.closed) return
           if (page.seq > this.position) {
             this.position = page.seq
@@ -104,7 +108,7 @@ export class RecordsChannel {
     this.position = fresh.at(-1)!.seq
     const page = {
       changes: fresh.map((r) => r.record),
-      token: this.service.tokenAt(this.position),
+      token: this.service.tokenAt(this.collection, this.position),
       reset: false,
       more: false,
       live: true,

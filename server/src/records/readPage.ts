@@ -11,7 +11,7 @@ export interface PageRead {
 
 /**
  * One page of "changes since token". The token is trusted only as far as it checks out: a
- * token that does not decode, names another epoch, points past the head (a restored
+ * token that does not decode, names another epoch or another collection, points past the head (a restored
  * database) or lies behind the purge horizon (a tombstone it never saw is gone) restarts the
  * client from a snapshot flagged `reset`. No token at all is a first sync: also from zero,
  * but nothing local needs replacing.
@@ -28,7 +28,7 @@ export async function readPage(
   if (token !== '') {
     try {
       const position = decodeSyncToken(token)
-      if (position.epoch === epoch) since = position.seq
+      if (position.epoch === epoch && position.collection === collection) since = position.seq
       else reset = true
     } catch {
       reset = true
@@ -43,7 +43,7 @@ export async function readPage(
   const last = read.rows.at(-1)?.seq ?? since
   // A complete read is current up to the head, even if the newest rows were rewritten later.
   const seq = read.more ? last : Math.max(last, read.head)
-  const next = encodeSyncToken({ epoch, seq })
+  const next = encodeSyncToken({ epoch, collection, seq })
   // Rows are stored as record JSON already: splice them in rather than parse and re-serialize.
   const json = `{"changes":[${read.rows.map((row) => row.data).join(',')}],"token":${JSON.stringify(next)},"reset":${reset},"more":${read.more}}`
   return { json, token: next, more: read.more, seq }

@@ -10,6 +10,10 @@ export class GatedStore implements LocalStore {
   private readonly gate = new Gate()
   /** Appends that reached the real store, for assertions. */
   appended = 0
+  /** What each load returned: entries beside the snapshot, and whether there was one. */
+  readonly loads: { entries: number; snapshot: boolean }[] = []
+  /** Compaction steps started so far. */
+  compactions = 0
 
   constructor(private readonly inner: LocalStore) {}
 
@@ -25,17 +29,26 @@ export class GatedStore implements LocalStore {
     return this.gate.holding
   }
 
-  load(doc: string): Promise<StoredUpdates> {
-    return this.inner.load(doc)
+  async load(doc: string): Promise<StoredUpdates> {
+    const loaded = await this.inner.load(doc)
+    this.loads.push({ entries: loaded.updates.length, snapshot: Boolean(loaded.snapshot) })
+    return loaded
   }
 
-  async append(doc: string, updates: readonly Uint8Array[]): Promise<void> {
+  async append(doc: string, updates: readonly Uint8Array[], unackedBy?: string): Promise<StoreKey[]> {
     await this.gate.pass()
-    await this.inner.append(doc, updates)
+    const keys = await this.inner.append(doc, updates, unackedBy)
     this.appended += updates.length
+    return keys
+  }
+
+  async acked(doc: string, writer: string, othersUpTo: StoreKey): Promise<void> {
+    await this.gate.pass()
+    return this.inner.acked(doc, writer, othersUpTo)
   }
 
   async compact(doc: string, snapshot: Uint8Array, keys: readonly StoreKey[]): Promise<void> {
+    this.compactions++
     await this.gate.pass()
     return this.inner.compact(doc, snapshot, keys)
   }

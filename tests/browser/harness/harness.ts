@@ -11,7 +11,7 @@ import {
 } from '@tandem/client'
 import { breakIndexedDb, repairIndexedDb } from './breakIndexedDb.ts'
 import { GatedStore } from './GatedStore.ts'
-import { compactionFloor, upgradeFromV1 } from './storeChecks.ts'
+import { compactionFloor, snapshotsOfTwoTabs, upgradeFromV1 } from './storeChecks.ts'
 
 export interface StatusSample {
   /** 'status' for a status emission, 'edit' right after a local edit was handled. */
@@ -38,6 +38,7 @@ let tandem: Tandem | null = null
 let handle: DocHandle | null = null
 let store: GatedStore | null = null
 let dbName = ''
+let compactionsWhenLoaded = -1
 const samples: StatusSample[] = []
 const errors: string[] = []
 
@@ -46,7 +47,11 @@ function current(): DocHandle {
   return handle
 }
 
+/** Off during a burst: a sample per edit would copy the whole text each time. */
+let sampling = true
+
 function sample(on: StatusSample['on']): void {
+  if (!sampling) return
   const h = current()
   const s = h.status.value
   const text = h.doc.getText('t').toString()
@@ -83,7 +88,35 @@ const harness = {
       if (typeof origin !== 'symbol') sample('edit')
     })
     await handle.whenLoaded()
+    compactionsWhenLoaded = store.compactions
     return handle.doc.getText('t').toString()
+  },
+  /**
+   * What the last open read, and the compaction steps it ran before it resolved (an open
+   * that waits for a compaction is unbounded: the log may be any length).
+   */
+  openStats: () => ({ ...(store?.loads.at(-1) ?? { entries: -1, snapshot: false }), compactionsWhenLoaded }),
+  /** Compaction steps started so far in this tab. */
+  compactions: (): number => store?.compactions ?? 0,
+  /**
+   * A burst of `edits` one-character appends, each its own transaction, `perTask` per task
+   * (a fast typist or a script); resolves after the last one, without waiting for the store.
+   */
+  async burst(edits: number, perTask: number): Promise<void> {
+    const h = current()
+    const t = h.doc.getText('t')
+    sampling = false
+    const channel = new MessageChannel()
+    const nextTask = () =>
+      new Promise<void>((resolve) => {
+        channel.port1.onmessage = () => resolve()
+        channel.port2.postMessage(null)
+      })
+    for (let i = 0; i < edits; i++) {
+      h.doc.transact(() => t.insert(t.length, String.fromCharCode(97 + (i % 26))))
+      if ((i + 1) % perTask === 0) await nextTask()
+    }
+    channel.port1.close()
   },
   insert(index: number, text: string): void {
     current().doc.getText('t').insert(index, text)
@@ -115,7 +148,7 @@ const harness = {
   /** Real IndexedDB failure: another connection upgrades the database under the client. */
   breakIndexedDb: (): Promise<void> => breakIndexedDb(dbName),
   repairIndexedDb: (): Promise<void> => repairIndexedDb(dbName),
-  storeChecks: { upgradeFromV1, compactionFloor },
+  storeChecks: { upgradeFromV1, compactionFloor, snapshotsOfTwoTabs },
   destroy(): void {
     tandem?.destroy()
     tandem = handle = store = null

@@ -1,10 +1,13 @@
 // Checks of IndexedDbStore itself, run in the page against real IndexedDB: the upgrade from
 // the version-1 layout, and loads that start at the compaction floor without losing entries
 // written between a load and the compaction that uses its keys (by another tab, say).
-import { IndexedDbStore } from '@tandem/client'
+import { IndexedDbStore, type StoredUpdates } from '@tandem/client'
+import * as Y from 'yjs'
 
 const bytes = (...values: number[]) => new Uint8Array(values)
-const dump = (updates: Uint8Array[]) => updates.map((u) => [...u].join('.')).sort()
+/** A load's content, snapshot included, as sortable strings. */
+const dump = ({ snapshot, updates }: StoredUpdates) =>
+  [...(snapshot ? [snapshot] : []), ...updates].map((u) => [...u].join('.')).sort()
 
 /** Writes a database in the version-1 layout ('updates', out-of-line keys, index on doc). */
 function writeV1(name: string, rows: { doc: string; update: Uint8Array }[]): Promise<void> {
@@ -33,8 +36,8 @@ export async function upgradeFromV1(name: string): Promise<{ a: string[]; b: str
     { doc: 'a', update: bytes(3) },
   ])
   const store = new IndexedDbStore({ name })
-  const a = dump((await store.load('a')).updates)
-  const b = dump((await store.load('b')).updates)
+  const a = dump(await store.load('a'))
+  const b = dump(await store.load('b'))
   store.close()
   return { a, b }
 }
@@ -49,13 +52,36 @@ export async function compactionFloor(name: string): Promise<{ first: string[]; 
   await tabB.append('doc', [bytes(4)])
   await tabA.compact('doc', bytes(7), keys)
   await tabA.append('other', [bytes(8)])
-  const first = dump((await tabB.load('doc')).updates)
+  const first = dump(await tabB.load('doc'))
   const again = await tabA.load('doc')
   await tabA.compact('doc', bytes(6), again.keys)
   await tabB.append('doc', [bytes(5)])
-  const second = dump((await tabB.load('doc')).updates)
-  const other = dump((await tabB.load('other')).updates)
+  const second = dump(await tabB.load('doc'))
+  const other = dump(await tabB.load('other'))
   tabA.close()
   tabB.close()
   return { first, second, other }
+}
+
+/**
+ * Two tabs each fold entries the other never saw into the one snapshot: the second step must
+ * keep the first one's content instead of replacing it.
+ */
+export async function snapshotsOfTwoTabs(name: string): Promise<string> {
+  const [tabA, tabB] = [new IndexedDbStore({ name }), new IndexedDbStore({ name })]
+  const [docA, docB] = [new Y.Doc(), new Y.Doc()]
+  docA.getMap('m').set('a', 1)
+  docB.getMap('m').set('b', 2)
+  await tabA.load('doc')
+  await tabB.load('doc')
+  const [keyA] = await tabA.append('doc', [Y.encodeStateAsUpdate(docA)])
+  const [keyB] = await tabB.append('doc', [Y.encodeStateAsUpdate(docB)])
+  await tabA.compact('doc', Y.encodeStateAsUpdate(docA), [keyA!])
+  await tabB.compact('doc', Y.encodeStateAsUpdate(docB), [keyB!])
+  const { snapshot, updates } = await new IndexedDbStore({ name }).load('doc')
+  const merged = new Y.Doc()
+  for (const u of [snapshot!, ...updates]) Y.applyUpdate(merged, u)
+  tabA.close()
+  tabB.close()
+  return JSON.stringify(merged.getMap('m').toJSON())
 }

@@ -1,6 +1,13 @@
 // The page the records Chromium tests drive: one Tandem client with IndexedDB storage and one
 // collection, exposed as window.recordsHarness. Values cross the page boundary as plain JSON.
-import { createTandem, type RecordCollection, type RecordValues, type Tandem } from '@tandem/client'
+import {
+  createTandem,
+  IndexedDbRecordStore,
+  type RecordCollection,
+  type RecordValues,
+  type Tandem,
+} from '@tandem/client'
+import { recordValues } from '@tandem/records'
 
 export interface RecordsHarness {
   open(collection: string): Promise<{ id: string; values: RecordValues }[]>
@@ -13,6 +20,15 @@ export interface RecordsHarness {
   checkIns(): { equal: boolean; repaired: string[]; bytes: number }[]
   /** Overwrites a stored record's field value behind the client's back, as a corrupted disk would. */
   corrupt(collection: string, id: string, field: string, value: string): Promise<void>
+  /**
+   * Opens `collection` and, the moment its status first says `synced`, reads IndexedDB from a
+   * second connection (what a reload would show): the records in memory and stored then.
+   */
+  countAtSynced(collection: string): Promise<{ memory: number; stored: number }>
+  /** Writes `records` in the version-1 layout (a row per record), then loads them through the store. */
+  upgradeFromV1(dbName: string, rows: { collection: string; record: unknown }[]): Promise<Record<string, string[]>>
+  /** The record as stored in IndexedDB now (from a second connection), as plain values. */
+  stored(collection: string, id: string): Promise<RecordValues | null>
 }
 
 const relay = new URLSearchParams(location.search).get('relay') ?? ''
@@ -21,12 +37,6 @@ let collection: RecordCollection | null = null
 const rejected: string[] = []
 const checkIns: { equal: boolean; repaired: string[]; bytes: number }[] = []
 
-function idb<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result)
-    req.onerror = () => reject(req.error)
-  })
-}
 const open = () => {
   if (!collection) throw new Error('call open() first')
   return collection
@@ -51,13 +61,62 @@ const harness: RecordsHarness = {
   rejected: () => rejected.slice(),
   setOnline: (online) => tandem?.setOnline(online),
   checkIns: () => checkIns.slice(),
+  countAtSynced(name) {
+    tandem = createTandem({ url: relay, transport: { backoff: { baseMs: 50, capMs: 500 } } })
+    const c = tandem.records(name)
+    collection = c
+    return new Promise((resolve, reject) => {
+      const stop = c.status.subscribe((s) => {
+        if (s.state !== 'synced') return
+        stop()
+        const memory = c.all().length
+        const probe = new IndexedDbRecordStore({ name: `tandem-records:${relay}` })
+        probe.load(name).then((loaded) => {
+          probe.close()
+          resolve({ memory, stored: loaded.records.filter((r) => recordValues(r) !== undefined).length })
+        }, reject)
+      })
+    })
+  },
+  async upgradeFromV1(dbName, rows) {
+    await new Promise<void>((resolve, reject) => {
+      const req = indexedDB.open(dbName, 1)
+      req.onupgradeneeded = () => {
+        for (const store of ['records', 'outbox', 'meta']) req.result.createObjectStore(store)
+      }
+      req.onerror = () => reject(req.error)
+      req.onsuccess = () => {
+        const tx = req.result.transaction('records', 'readwrite')
+        for (const { collection, record } of rows)
+          tx.objectStore('records').put(record, [collection, (record as { id: string }).id])
+        tx.oncomplete = () => {
+          req.result.close()
+          resolve()
+        }
+      }
+    })
+    const store = new IndexedDbRecordStore({ name: dbName })
+    const out: Record<string, string[]> = {}
+    for (const c of new Set(rows.map((r) => r.collection)))
+      out[c] = (await store.load(c)).records.map((r) => r.id).sort()
+    store.close()
+    return out
+  },
+  async stored(name, id) {
+    const probe = new IndexedDbRecordStore({ name: `tandem-records:${relay}` })
+    const record = (await probe.load(name)).records.find((r) => r.id === id)
+    probe.close()
+    return record ? (recordValues(record) ?? null) : null
+  },
   async corrupt(name, id, field, value) {
-    const db = await idb(indexedDB.open(`tandem-records:${relay}`))
-    const store = db.transaction('records', 'readwrite').objectStore('records')
-    const record = await idb(store.get([name, id]))
-    record.fields[field].value = value
-    await idb(store.put(record, [name, id]))
-    db.close()
+    // Through the store's own format, stamps kept: no pull or merge will ever fix it.
+    const probe = new IndexedDbRecordStore({ name: `tandem-records:${relay}` })
+    const record = (await probe.load(name)).records.find((r) => r.id === id)
+    if (!record) throw new Error(`no stored record ${id}`)
+    const stamped = record.fields[field]
+    if (!stamped) throw new Error(`record ${id} has no field ${field}`)
+    await probe.apply(name, { replace: [{ ...record, fields: { ...record.fields, [field]: { ...stamped, value } } }] })
+    probe.close()
   },
 }
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 
 const positionArb = fc.record({
   epoch: fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/),
+  collection: fc.string({ maxLength: 512 }),
   seq: fc.oneof(fc.nat(), fc.maxSafeNat()),
 })
 
@@ -29,8 +30,8 @@ describe('sync tokens', () => {
   })
 
   it('are short and opaque', () => {
-    const token = encodeSyncToken({ epoch: 'e7Hk2', seq: 123_456 })
-    expect(token.length).toBeLessThan(24)
+    const token = encodeSyncToken({ epoch: 'e7Hk2', collection: 'tasks', seq: 123_456 })
+    expect(token.length).toBeLessThan(32)
     expect(token).not.toContain('123456')
   })
 
@@ -62,8 +63,8 @@ describe('sync tokens', () => {
   })
 
   it('refuse to encode an invalid position', () => {
-    expect(code(() => encodeSyncToken({ epoch: '', seq: 1 }))).toBe('invalid-argument')
-    expect(code(() => encodeSyncToken({ epoch: 'e', seq: -1 }))).toBe('invalid-argument')
-    expect(code(() => encodeSyncToken({ epoch: 'e', seq: 1.5 }))).toBe('invalid-argument')
+    expect(code(() => encodeSyncToken({ epoch: '', collection: 'c', seq: 1 }))).toBe('invalid-argument')
+    expect(code(() => encodeSyncToken({ epoch: 'e', collection: 'c', seq: -1 }))).toBe('invalid-argument')
+    expect(code(() => encodeSyncToken({ epoch: 'e', collection: 'c', seq: 1.5 }))).toBe('invalid-argument')
   })
 })

@@ -14,6 +14,7 @@ import {
   rejectMutation,
   takeBatch,
 } from '@tandem/records'
+import { RecordMap } from './RecordMap.ts'
 import type { RecordStore, RecordStoreBatch, StoredOutboxEntry } from './RecordStore.ts'
 
 /** Why records changed: loaded from the device, a write here, server data, a rollback/reset/repair, another tab. */
@@ -25,12 +26,11 @@ export type ChangeSource = 'load' | 'local' | 'server' | 'rollback' | 'tab'
  * each change is also queued to the store as one batch, and batches commit in order.
  */
 export class LocalRecords {
-  readonly records = new Map<string, LwwRecord>()
+  readonly records = new RecordMap()
   outbox: OutboxState = EMPTY_OUTBOX
   token: string | null = null
   private readonly order = new Map<string, number>()
   private nextOrder = 1
-  private chain: Promise<void> = Promise.resolve()
 
   constructor(
     readonly collection: string,
@@ -74,10 +74,15 @@ export class LocalRecords {
     if (added.length) this.outbox = { ...this.outbox, entries: [...this.outbox.entries, ...added] }
   }
 
-  /** Queues a store batch; failures are reported, and later batches still run. */
+  /**
+   * Hands a batch to the store at once; failures are reported, and later batches still run.
+   * Not chained: the store commits in call order (IndexedDB runs readwrite transactions over
+   * the same stores in creation order), and waiting for each commit before starting the next
+   * put a commit's whole latency between every two pages of a pull.
+   */
   persist(batch: RecordStoreBatch): Promise<void> {
-    const run = this.chain.then(() => this.store.apply(this.collection, batch))
-    this.chain = run.catch((err) => this.failed(err instanceof Error ? err : new Error(String(err))))
+    const run = this.store.apply(this.collection, batch)
+    run.catch((err) => this.failed(err instanceof Error ? err : new Error(String(err))))
     return run
   }
 
@@ -119,8 +124,11 @@ export class LocalRecords {
     return { batch, saved }
   }
 
-  /** Merges server records in; with `reset`, first replaces everything by the outbox alone. */
-  applyServer(incoming: readonly LwwRecord[], token: string | null, reset = false): void {
+  /**
+   * Merges server records in; with `reset`, first replaces everything by the outbox alone.
+   * Resolves once stored (the page's token with it).
+   */
+  applyServer(incoming: readonly LwwRecord[], token: string | null, reset = false): Promise<void> {
     const put: LwwRecord[] = []
     const ids = new Set<string>()
     if (reset) {
@@ -142,8 +150,9 @@ export class LocalRecords {
     for (const id of ids) if (this.records.has(id)) put.push(this.records.get(id)!)
     const remove = [...ids].filter((id) => !this.records.has(id))
     if (token !== null) this.token = token // the next (re)connect pulls from here, not from the loaded token
-    void this.persist({ clear: reset, put, remove, ...(token !== null ? { token } : {}) })
+    const stored = this.persist({ clear: reset, put, remove, ...(token !== null ? { token } : {}) })
     if (ids.size) this.touch([...ids], reset ? 'rollback' : 'server')
+    return stored
   }
 
   private applyLocal(mutation: Mutation, ids: Set<string>): void {
@@ -158,7 +167,7 @@ export class LocalRecords {
     else this.records.delete(id)
     for (const { mutation } of this.outbox.entries) if (mutation.recordId === id) this.applyLocal(mutation, ids)
     const record = this.records.get(id)
-    void this.persist(record ? { put: [record] } : { remove: [id] })
+    void this.persist(record ? { replace: [record] } : { remove: [id] })
     this.touch([id], 'rollback')
   }
 

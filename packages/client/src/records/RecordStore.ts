@@ -1,4 +1,4 @@
-import type { LwwRecord, OutboxEntry } from '@tandem/records'
+import { type LwwRecord, mergeRecords, type OutboxEntry } from '@tandem/records'
 
 /** An outbox entry as stored: `order` keeps the outbox's sequence across reloads and tabs. */
 export interface StoredOutboxEntry {
@@ -17,7 +17,13 @@ export interface LoadedCollection {
 export interface RecordStoreBatch {
   /** Drop every record of the collection first (a reset); the outbox stays. */
   readonly clear?: boolean
+  /**
+   * Merged (field-level LWW) with the stored copy inside the transaction: another tab may have
+   * stored a newer merge this tab has not heard of yet, and must not be overwritten by it.
+   */
   readonly put?: readonly LwwRecord[]
+  /** Stored as they are, whatever is stored now: rollbacks and repairs. */
+  readonly replace?: readonly LwwRecord[]
   readonly remove?: readonly string[]
   readonly outboxPut?: readonly StoredOutboxEntry[]
   /** Mutation ids to drop from the outbox. */
@@ -36,6 +42,7 @@ export interface RecordStore {
   load(collection: string): Promise<LoadedCollection>
   /** Just the outbox, for a leader tab picking up other tabs' writes. */
   loadOutbox(collection: string): Promise<StoredOutboxEntry[]>
+  /** Commits batches in the order of the calls, however many are under way at once. */
   apply(collection: string, batch: RecordStoreBatch): Promise<void>
   close(): void
 }
@@ -77,7 +84,11 @@ export class MemoryRecordStore implements RecordStore {
     const c = this.get(collection)
     if (batch.clear) c.records.clear()
     for (const id of batch.remove ?? []) c.records.delete(id)
-    for (const record of batch.put ?? []) c.records.set(record.id, record)
+    for (const record of batch.put ?? []) {
+      const stored = c.records.get(record.id)
+      c.records.set(record.id, stored ? mergeRecords(stored, record).record : record)
+    }
+    for (const record of batch.replace ?? []) c.records.set(record.id, record)
     for (const id of batch.outboxRemove ?? []) c.outbox.delete(id)
     for (const stored of batch.outboxPut ?? []) c.outbox.set(stored.entry.mutation.id, stored)
     if (batch.token !== undefined) c.token = batch.token

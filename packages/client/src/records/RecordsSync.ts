@@ -38,6 +38,9 @@ export class RecordsSync implements ChannelHandler {
   readonly channel: number
   private open = false
   private synced = false
+  /** Counts (re)connects and drops, so a store commit that finishes late knows it is stale. */
+  private connection = 0
+  private storingFinal = false
   private checkedIn = false
   private inFlight: { id: number; timer: ReturnType<typeof setTimeout> } | null = null
   private retryTimer: ReturnType<typeof setTimeout> | null = null
@@ -56,12 +59,16 @@ export class RecordsSync implements ChannelHandler {
   }
 
   opened(): void {
+    this.connection++
+    this.storingFinal = false
     this.open = true
     this.synced = this.checkedIn = false
     this.events.state('syncing')
   }
 
   closed(): void {
+    this.connection++
+    this.storingFinal = false
     this.open = this.synced = false
     this.abortBatch()
     this.merkle.abort()
@@ -86,12 +93,25 @@ export class RecordsSync implements ChannelHandler {
 
   private changes(json: string): void {
     const page = parseChangesPage(json)
-    this.local.applyServer(page.changes, page.token, page.reset)
+    const stored = this.local.applyServer(page.changes, page.token, page.reset)
     this.reportConflicts(page.conflicts ?? [])
-    if (!page.more && !page.live && !this.synced) {
-      this.synced = true
-      this.events.state('synced')
-      this.flush()
+    if (!page.more && !page.live && !this.synced && !this.storingFinal) {
+      // Synced means stored: a reload now would show every pulled record. Store batches commit
+      // in order, so the last page's commit covers all the pages before it.
+      this.storingFinal = true
+      const connection = this.connection
+      stored.then(
+        () => {
+          if (connection !== this.connection) return
+          this.storingFinal = false
+          this.synced = true
+          this.events.state('synced')
+          this.flush()
+          this.maybeCheckIn()
+        },
+        // The store reported the failure; the collection stays `syncing`, which is the truth.
+        () => {},
+      )
     }
     this.maybeCheckIn()
   }

@@ -2,10 +2,8 @@ import {
   type BucketEntry,
   diffBucketEntries,
   diffMerkle,
-  isDeleted,
   type MerkleRequestBody,
   type MerkleSource,
-  MerkleTree,
   parseRecord,
 } from '@tandem/records'
 import type { LocalRecords } from './LocalRecords.ts'
@@ -65,9 +63,8 @@ export async function merkleCheckIn(
     trips++
     return object(reply.json)
   }
+  const tree = await local.records.merkleTree()
   const version = local.version
-  const live = [...local.records.values()].filter((r) => !isDeleted(r))
-  const tree = MerkleTree.fromRecords(live)
   const remote: MerkleSource = {
     depth: tree.depth,
     root: async () => String((await ask({ op: 'root' })).root),
@@ -79,6 +76,8 @@ export async function merkleCheckIn(
   // different moments, so compare again rather than "repair" what is merely in flight.
   if (local.version !== version) return null
   const theirs = bucketLists((await ask({ op: 'buckets', paths: diff.buckets })).buckets, diff.buckets.length)
+  // The tree is live: a change meanwhile would show as a difference that is not one.
+  if (local.version !== version) return null
   const differing = new Set<string>()
   diff.buckets.forEach((path, i) => {
     for (const id of diffBucketEntries(tree.bucketEntries(path), theirs[i]!)) differing.add(id)
