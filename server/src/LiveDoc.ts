@@ -1,6 +1,6 @@
 import { updateDigest } from '@tandem/protocol'
 import * as Y from 'yjs'
-import { integrityProblem } from './integrityProblem.ts'
+import { type DecodedUpdate, integrityProblem } from './integrityProblem.ts'
 
 /** What integrating stored parts left out, for the metric and the log line of a repair. */
 export interface Repair {
@@ -76,7 +76,7 @@ export class LiveDoc {
   }
 
   /** Why `update` would not integrate, or null (see integrityProblem). */
-  check(update: Uint8Array): string | null {
+  check(update: Uint8Array | DecodedUpdate): string | null {
     return integrityProblem(this.doc, update)
   }
 

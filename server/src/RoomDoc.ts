@@ -1,4 +1,5 @@
 import { DocChanges } from './DocChanges.ts'
+import type { DecodedUpdate } from './integrityProblem.ts'
 import { IntegrityError, LiveDoc } from './LiveDoc.ts'
 import type { Peer } from './Peer.ts'
 import type { RelayContext } from './RelayContext.ts'
@@ -101,21 +102,25 @@ export class RoomDoc {
    * `origin`. Rejects with IntegrityError (nothing applied, nothing stored) or WriteFailed.
    * Content waiting for a dependency resolves the promise only once it integrated.
    */
-  write(update: Uint8Array, origin: Peer | null): Promise<void> {
+  write(update: Uint8Array, decoded: DecodedUpdate, origin: Peer | null): Promise<void> {
     return new Promise<void>((resolve, reject) =>
-      this.whenLoaded({ run: (state) => this.integrate(state, update, origin, resolve, reject), fail: reject }),
+      this.whenLoaded({
+        run: (state) => this.integrate(state, update, decoded, origin, resolve, reject),
+        fail: reject,
+      }),
     )
   }
 
   private integrate(
     state: LiveDoc,
     update: Uint8Array,
+    decoded: DecodedUpdate,
     origin: Peer | null,
     resolve: () => void,
     reject: (err: unknown) => void,
   ): void {
     if (this.deletedAt) return reject(new WriteFailed('deleted', 'document was deleted'))
-    const problem = state.check(update)
+    const problem = state.check(decoded)
     if (problem) return reject(new IntegrityError(problem))
     const heldBefore = state.heldBytes()
     let integrated: Uint8Array | null

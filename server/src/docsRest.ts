@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { ProtocolError } from '@tandem/protocol'
 import { restAccess } from './auth/restAccess.ts'
 import { readBody } from './httpBody.ts'
 import { validDocName } from './parseDocName.ts'
@@ -43,6 +44,7 @@ export function docsRest(ctx: RelayContext, rooms: RoomRegistry) {
       await writeGate(ctx, { room, update: body, canWrite: access.canWriteDoc(name), origin: null })
     } catch (err) {
       if (err instanceof WriteRefused) return error(res, err.status, err.message)
+      if (err instanceof ProtocolError) return error(res, 422, err.message)
       throw err
     }
     send(res, 200, JSON.stringify({ ok: true }))

@@ -1,6 +1,8 @@
 import * as Y from 'yjs'
 
 type Store = Y.Doc['store']
+/** A parsed update (Y.decodeUpdate): its structs and delete set. */
+export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>
 
 /** Clocks past this lose precision in Yjs's arithmetic; no real client gets near it. */
 const MAX_CLOCK = Number.MAX_SAFE_INTEGER
@@ -17,13 +19,15 @@ const MAX_CLOCK = Number.MAX_SAFE_INTEGER
  * client would see something else than the clients that were connected. Everything Yjs would
  * not itself check is checked here, before anything is applied.
  */
-export function integrityProblem(doc: Y.Doc, update: Uint8Array): string | null {
-  let decoded: ReturnType<typeof Y.decodeUpdate>
-  try {
-    decoded = Y.decodeUpdate(update)
-  } catch (err) {
-    return `not a valid Yjs update: ${(err as Error).message}`
-  }
+export function integrityProblem(doc: Y.Doc, update: Uint8Array | DecodedUpdate): string | null {
+  let decoded: DecodedUpdate
+  if (update instanceof Uint8Array) {
+    try {
+      decoded = Y.decodeUpdate(update)
+    } catch (err) {
+      return `not a valid Yjs update: ${(err as Error).message}`
+    }
+  } else decoded = update
   const store = doc.store
   for (const struct of decoded.structs) {
     const { client, clock } = struct.id

@@ -1,4 +1,6 @@
-import { CloseCode } from '@tandem/protocol'
+import { CloseCode, ProtocolError } from '@tandem/protocol'
+import * as Y from 'yjs'
+import type { DecodedUpdate } from './integrityProblem.ts'
 import { isEmptyUpdate } from './isEmptyUpdate.ts'
 import { IntegrityError } from './LiveDoc.ts'
 import type { Peer } from './Peer.ts'
@@ -31,9 +33,11 @@ export class WriteRefused extends Error {
 
 /**
  * The one entry of every write (stock sockets, Tandem sockets, REST, admin import): authorize,
- * check that the update integrates, integrate, commit, forward. Resolves once what the update
- * carried is committed (content waiting for a dependency: once it integrated); rejects with
- * WriteRefused after telling `origin` (a refused write closes it, a read-only one is refused).
+ * parse, check that the update integrates, integrate, commit, forward. Resolves once what the
+ * update carried is committed (content waiting for a dependency: once it integrated); rejects
+ * with WriteRefused after telling `origin` (a write that does not integrate closes it with
+ * InvalidUpdate, a read-only one is refused). Bytes that are no Yjs update at all throw
+ * ProtocolError at once, so a socket is closed before it reads its next frame.
  */
 export function writeGate(ctx: RelayContext, request: WriteRequest): Promise<void> {
   const { room, update, origin } = request
@@ -43,7 +47,16 @@ export function writeGate(ctx: RelayContext, request: WriteRequest): Promise<voi
     return Promise.reject(new WriteRefused('read-only access', CloseCode.Forbidden, 403))
   }
   // Clients send an empty update when they have nothing the relay lacks: nothing to integrate.
-  const written = isEmptyUpdate(update) ? room.doc.barrier() : room.doc.write(update, origin)
+  if (isEmptyUpdate(update)) return room.doc.barrier().catch((err) => Promise.reject(refusal(ctx, request, err)))
+  let decoded: DecodedUpdate
+  try {
+    decoded = Y.decodeUpdate(update)
+  } catch (err) {
+    throw new ProtocolError(`not a valid Yjs update: ${(err as Error).message}`, CloseCode.InvalidUpdate, {
+      cause: err,
+    })
+  }
+  const written = room.doc.write(update, decoded, origin)
   return written.catch((err: unknown) => {
     const refused = refusal(ctx, request, err)
     origin?.close(refused.closeCode, refused.message)

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { assertValidUpdate } from '@tandem/protocol'
+import { assertValidUpdate, ProtocolError } from '@tandem/protocol'
 import { bearerToken, readBody } from '../httpBody.ts'
 import { validDocName } from '../parseDocName.ts'
 import type { RelayContext } from '../RelayContext.ts'
@@ -76,6 +76,7 @@ export function adminRoutes(ctx: RelayContext, rooms: RoomRegistry, adminToken: 
         await writeGate(ctx, { room, update: body, canWrite: true, origin: null })
       } catch (err) {
         if (err instanceof WriteRefused) return send(res, err.status, { error: err.message })
+        if (err instanceof ProtocolError) return send(res, 422, { error: err.message })
         throw err
       }
       return send(res, 200, { imported: name })
