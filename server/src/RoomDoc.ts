@@ -1,6 +1,8 @@
 import { DocChanges } from './DocChanges.ts'
+import { HeldWrites } from './HeldWrites.ts'
 import type { DecodedUpdate } from './integrityProblem.ts'
 import { IntegrityError, LiveDoc } from './LiveDoc.ts'
+import { loadLiveDoc } from './loadLiveDoc.ts'
 import type { Peer } from './Peer.ts'
 import type { RelayContext } from './RelayContext.ts'
 
@@ -36,7 +38,7 @@ export class RoomDoc {
   private committedDuringLoad: Uint8Array[] = []
   /** Integrated but not yet committed: a reload applies them again. */
   private readonly uncommitted = new Set<Uint8Array>()
-  private heldWaiters: { resolve(): void; reject(err: unknown): void }[] = []
+  private readonly held = new HeldWrites()
   logUpdates = 0
   logBytes = 0
   snapshotBytes = 0
@@ -73,7 +75,7 @@ export class RoomDoc {
 
   /** Resolves once every write enqueued so far is committed. */
   barrier(): Promise<void> {
-    if (this.pendingWrites === 0 && this.queue.length === 0 && !this.loading) return Promise.resolve()
+    if (this.state && this.pendingWrites === 0 && this.queue.length === 0 && !this.loading) return Promise.resolve()
     return new Promise((resolve, reject) =>
       this.whenLoaded({
         run: () => {
@@ -135,34 +137,12 @@ export class RoomDoc {
       return reject(new IntegrityError(`does not integrate: ${String(err)}`))
     }
     const held = state.heldBytes()
-    const released = held === 0 ? this.heldWaiters.splice(0) : []
-    // Settles once the part that integrated is committed and, if some of it waits for a
-    // dependency, once that integrated too (or was dropped).
-    let heldOutcome: 'none' | 'waiting' | 'done' | Error = 'none'
-    let partCommitted = false
-    const settle = () => {
-      if (!partCommitted || heldOutcome === 'waiting') return
-      if (heldOutcome instanceof Error) reject(heldOutcome)
-      else resolve()
-    }
-    if (held > 0 && held !== heldBefore) {
-      heldOutcome = 'waiting'
-      this.heldWaiters.push({
-        resolve: () => {
-          heldOutcome = 'done'
-          settle()
-        },
-        reject: (err) => {
-          heldOutcome = err instanceof Error ? err : new Error(String(err))
-          settle()
-        },
-      })
-      if (held > this.ctx.limits.maxHeldBytes) this.dropHeld('bytes')
-    }
+    const released = held === 0 ? this.held.takeAll() : null
+    const partCommitted = this.held.track(held > 0 && held !== heldBefore, resolve, reject)
+    if (held > this.ctx.limits.maxHeldBytes) this.dropHeld('bytes')
     const finish = () => {
-      for (const w of released) w.resolve()
-      partCommitted = true
-      settle()
+      released?.()
+      partCommitted()
     }
     if (!integrated) return this.pendingWrites === 0 ? finish() : void this.barrier().then(finish, reject)
     this.commit(integrated, origin, finish, reject)
@@ -253,32 +233,12 @@ export class RoomDoc {
 
   private async load(): Promise<void> {
     this.committedDuringLoad = []
-    const stored = await this.ctx.storage.load(this.name)
-    this.deletedAt = stored.deletedAt ?? null
-    this.logUpdates = stored.updates.length
-    this.logBytes = stored.logBytes
-    this.snapshotBytes = stored.snapshot?.length ?? 0
-    if (this.deletedAt) {
-      this.state = LiveDoc.empty()
-      return
-    }
-    const { live, repair } = LiveDoc.fromStored(stored.snapshot, stored.updates)
-    if (repair.dropped > 0 || repair.unresolvedBytes > 0) {
-      const { metrics, log } = this.ctx
-      metrics.inc('tandem_repaired_documents_total', 'Documents loaded with stored parts that do not integrate')
-      metrics.inc(
-        'tandem_repaired_updates_total',
-        'Stored updates dropped because they do not integrate',
-        undefined,
-        repair.dropped,
-      )
-      log.warn('repaired a stored document: dropped what does not integrate', { doc: this.name, ...repair })
-      const snapshot = live.update()
-      await this.ctx.storage.compact(this.name, snapshot, stored.head)
-      this.logUpdates = 0
-      this.logBytes = 0
-      this.snapshotBytes = snapshot.length
-    }
+    const { live, deletedAt, logUpdates, logBytes, snapshotBytes } = await loadLiveDoc(this.name, this.ctx)
+    this.deletedAt = deletedAt
+    this.logUpdates = logUpdates
+    this.logBytes = logBytes
+    this.snapshotBytes = snapshotBytes
+    // Remote commits heard meanwhile may or may not be in what was read; integrating twice is harmless.
     for (const update of [...this.committedDuringLoad, ...this.uncommitted]) {
       if (!live.check(update)) live.integrate(update)
     }
@@ -290,7 +250,7 @@ export class RoomDoc {
   private rebuild(): void {
     this.state?.destroy()
     this.state = null
-    for (const w of this.heldWaiters.splice(0)) w.reject(new WriteFailed('held-dropped', 'document reloaded'))
+    this.held.rejectAll(new WriteFailed('held-dropped', 'document reloaded'))
   }
 
   /** Held content past its byte or time bound is dropped; its writers are told to sync again. */
@@ -298,8 +258,7 @@ export class RoomDoc {
     const bytes = this.state?.dropHeld() ?? 0
     this.ctx.metrics.inc('tandem_held_dropped_total', 'Held updates dropped unresolved, by bound', { reason })
     this.ctx.log.warn('dropped updates that waited for a dependency', { doc: this.name, bytes, reason })
-    const err = new WriteFailed('held-dropped', 'update waited too long for what it builds on')
-    for (const w of this.heldWaiters.splice(0)) w.reject(err)
+    this.held.rejectAll(new WriteFailed('held-dropped', 'update waited too long for what it builds on'))
   }
 
   expireHeld(now: number): void {

@@ -9,6 +9,7 @@ import {
   ProtocolError,
   SyncMessageType,
 } from '@tandem/protocol'
+import { isEmptyUpdate } from './isEmptyUpdate.ts'
 import type { Peer } from './Peer.ts'
 import type { RelayContext } from './RelayContext.ts'
 import type { Room } from './Room.ts'
@@ -48,6 +49,8 @@ export function handleMessage(
           )
         return
       }
+      // Stock clients answer a step 1 with an empty update when they have nothing new, read-only ones too.
+      if (isEmptyUpdate(message.update)) return
       // A Step2 is forwarded as an Update (what integrated of it), because stock clients take
       // a Step2 to mean "you are now synced". The frame may be a view into ws's receive
       // buffer: the document keeps a copy of its own.

@@ -12,6 +12,8 @@ const LIMIT_FLAGS: [string, keyof RelayLimits, string, number, number][] = [
   ['max-docs-per-connection', 'maxDocsPerConnection', 'TANDEM_MAX_DOCS_PER_CONNECTION', 1, 1e9],
   ['max-awareness-bytes', 'maxAwarenessBytes', 'TANDEM_MAX_AWARENESS_BYTES', 64, 1e9],
   ['max-doc-name-length', 'maxDocNameLength', 'TANDEM_MAX_DOC_NAME_LENGTH', 1, 65536],
+  ['max-held-bytes', 'maxHeldBytes', 'TANDEM_MAX_HELD_BYTES', 0, 1e12],
+  ['held-ms', 'heldMs', 'TANDEM_HELD_MS', 0, 1e9],
 ]
 
 export const USAGE = `Usage: tandem-server [options]
