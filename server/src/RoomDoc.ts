@@ -59,7 +59,12 @@ export class RoomDoc {
     return new Promise<T>((resolve, reject) =>
       this.whenLoaded({
         run: (state) => {
-          const value = read(state)
+          let value: T
+          try {
+            value = read(state)
+          } catch (err) {
+            return reject(err)
+          }
           if (this.pendingWrites === 0) resolve(value)
           else this.barrier().then(() => resolve(value), reject)
         },
