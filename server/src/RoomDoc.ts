@@ -180,10 +180,17 @@ export class RoomDoc {
     })
   }
 
-  /** Another instance committed `update`: integrate it if the document is in memory. */
+  /**
+   * Another instance committed `update` (what integrated into its document). With the document
+   * in memory, what integrates here is forwarded; without it (released while idle, or loading)
+   * the peers here still need it, and it is forwarded as committed: a load reads it from
+   * storage, so it would never show up as newly integrated.
+   */
   remote(update: Uint8Array): void {
+    if (this.state && !this.loading) return this.applyCommitted(this.state, update)
     if (this.loading) this.committedDuringLoad.push(update)
-    else if (this.state) this.applyCommitted(this.state, update)
+    this.forward(update, null, false)
+    this.changes.emit(update, false)
   }
 
   /** Storage may hold changes this instance never heard of (lost messages): integrate them. */
