@@ -23,6 +23,10 @@ export class Connection implements Peer {
     private readonly metrics?: Metrics,
   ) {}
 
+  get connId(): number {
+    return this.id
+  }
+
   send(frame: Uint8Array): void {
     if (this.closed) return
     if (this.ws.bufferedAmount > this.maxBufferedBytes) {

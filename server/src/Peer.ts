@@ -5,6 +5,8 @@
 export interface Peer {
   /** Awareness client ids this peer announced, removed for the others when it leaves. */
   readonly awarenessIds: Set<number>
+  /** The socket's id, for log lines. */
+  readonly connId: number
   send(frame: Uint8Array): void
   /** Tells the peer a change it sent was refused (read-only); the document is untouched. */
   refuseWrite(reason: string, seq?: number): void

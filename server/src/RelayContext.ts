@@ -41,6 +41,10 @@ export interface RelayLimits {
   compactBytes: number
   /** ...or this many updates. */
   compactUpdates: number
+  /** Bytes of updates per document that may wait for a dependency still in flight... */
+  maxHeldBytes: number
+  /** ...and for how long, before they are dropped (their writers sync them again). */
+  heldMs: number
 }
 
 /** What rooms and connections share: one per relay. */

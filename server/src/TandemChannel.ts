@@ -7,6 +7,7 @@ import type { Room } from './Room.ts'
 export class TandemChannel implements Peer {
   readonly awarenessIds = new Set<number>()
   closed = false
+  private acks: Promise<void> = Promise.resolve()
 
   constructor(
     readonly id: number,
@@ -14,6 +15,25 @@ export class TandemChannel implements Peer {
     private readonly conn: Connection,
     private readonly onClosed: (channel: TandemChannel) => void,
   ) {}
+
+  get connId(): number {
+    return this.conn.id
+  }
+
+  /** Acks `seq` once `written` resolves and every earlier write of this channel was acked. */
+  ackAfter(seq: number, written: Promise<void>, acked?: () => void): void {
+    const ack = () => {
+      this.ack(seq)
+      acked?.()
+    }
+    // Acks are cumulative: one for a later write must wait for an earlier one still waiting
+    // for a dependency. A refused write closed the channel, so what follows is never acked.
+    const committed = written.then(
+      () => true,
+      () => false,
+    )
+    this.acks = this.acks.then(() => committed).then((ok) => (ok ? ack() : undefined))
+  }
 
   send(frame: Uint8Array): void {
     if (!this.closed)

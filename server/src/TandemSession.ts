@@ -1,5 +1,4 @@
 import {
-  assertValidUpdate,
   CloseCode,
   decodeTandemMessage,
   encodeTandemMessage,
@@ -12,13 +11,13 @@ import { Access } from './auth/Access.ts'
 import { AuthError } from './auth/TokenVerifier.ts'
 import type { Connection } from './Connection.ts'
 import { handleMessage } from './handleMessage.ts'
-import { isEmptyUpdate } from './isEmptyUpdate.ts'
 import { setTimeoutAt } from './longTimeout.ts'
 import { validDocName } from './parseDocName.ts'
 import type { RelayContext } from './RelayContext.ts'
 import type { RoomRegistry } from './RoomRegistry.ts'
 import { RecordsSession } from './records/RecordsSession.ts'
 import { TandemChannel } from './TandemChannel.ts'
+import { writeGate } from './writeGate.ts'
 
 export const TANDEM_VERSION = 1
 /** How long before expiry a client is asked for a fresh token, and the grace after it. */
@@ -158,42 +157,35 @@ export class TandemSession {
   private docUpdate(id: number, seq: number, update: Uint8Array): void {
     const channel = this.channels.get(id)
     if (!channel) return
-    if (!this.access?.canWriteDoc(channel.room.name)) {
-      this.ctx.metrics.inc('tandem_refused_writes_total', 'Writes refused for lack of write permission')
-      return channel.refuseWrite('read-only access', seq)
-    }
-    if (isEmptyUpdate(update)) return channel.room.afterWrites(channel, () => channel.ack(seq))
-    assertValidUpdate(update)
+    const canWrite = this.access?.canWriteDoc(channel.room.name) ?? false
     const received = performance.now()
-    channel.room.write(update.slice(), null, channel, () => {
-      channel.ack(seq)
+    const written = writeGate(this.ctx, { room: channel.room, update: update.slice(), canWrite, origin: channel, seq })
+    channel.ackAfter(seq, written, () =>
       this.ctx.metrics.observe(
         'tandem_ack_seconds',
         'Time from receiving a change to acking it',
         (performance.now() - received) / 1000,
-      )
-    })
+      ),
+    )
   }
 
   private checkIn(id: number, digest: Uint8Array): void {
     const channel = this.channels.get(id)
     if (!channel) return
-    // Compare only after this channel's earlier writes are committed and in the state.
-    channel.room.afterWrites(channel, () => {
-      channel.room
-        .getState()
-        .then((state) => state.digest())
-        .then(
-          (ours) => {
-            if (!channel.closed)
-              this.reply({ type: T.CheckInResult, channel: id, match: equalBytes(ours, digest), digest: ours })
-          },
-          (err) => {
-            this.ctx.log.error('check-in failed', { doc: channel.room.name, error: String(err) })
-            channel.close(CloseCode.InternalError, 'check-in failed')
-          },
-        )
-    })
+    // Read after this channel's earlier writes are integrated; answered once they are committed.
+    channel.room.doc
+      .read((state) => state.digest())
+      .then((pending) => pending)
+      .then(
+        (ours) => {
+          if (!channel.closed)
+            this.reply({ type: T.CheckInResult, channel: id, match: equalBytes(ours, digest), digest: ours })
+        },
+        (err) => {
+          this.ctx.log.error('check-in failed', { doc: channel.room.name, error: String(err) })
+          channel.close(CloseCode.InternalError, 'check-in failed')
+        },
+      )
   }
 
   /** The socket closed: every channel leaves its room. */

@@ -1,8 +1,10 @@
-// Compaction off the relay's event loop: merging a long log into a snapshot can take tens of
-// milliseconds, which would otherwise stall every socket. Receives { id, parts } and answers
+// Compaction off the relay's event loop: integrating a long log into a snapshot can take tens
+// of milliseconds, which would otherwise stall every socket. Receives { id, parts } and answers
 // { id, snapshot, skipped } or { id, error }. Plain JS so it needs no TypeScript loader.
-// A part Yjs cannot integrate (a hostile update that parsed) is skipped, as in mergeMany.ts:
-// the new snapshot then no longer carries it.
+// The relay stores only what integrated into its document (LiveDoc), so every part applies;
+// a part that still throws is skipped rather than failing the compaction, and content that
+// waits for a dependency no part holds is left out of the snapshot (Yjs would otherwise
+// encode it along with the integrated state).
 import { parentPort } from 'node:worker_threads'
 import * as Y from 'yjs'
 
@@ -19,6 +21,8 @@ function integrate(parts) {
       for (const g of good) Y.applyUpdate(doc, g)
     }
   }
+  doc.store.pendingStructs = null
+  doc.store.pendingDs = null
   const snapshot = Y.encodeStateAsUpdate(doc)
   doc.destroy()
   return { snapshot, skipped: parts.length - good.length }

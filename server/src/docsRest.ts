@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { assertValidUpdate, type ProtocolError } from '@tandem/protocol'
+import { ProtocolError } from '@tandem/protocol'
 import { restAccess } from './auth/restAccess.ts'
 import { readBody } from './httpBody.ts'
 import { validDocName } from './parseDocName.ts'
 import type { RelayContext } from './RelayContext.ts'
 import type { RoomRegistry } from './RoomRegistry.ts'
+import { WriteRefused, writeGate } from './writeGate.ts'
 
 export const DOCS_PREFIX = '/v1/docs/'
 
@@ -33,19 +34,19 @@ export function docsRest(ctx: RelayContext, rooms: RoomRegistry) {
     if ('error' in access) return error(res, 401, access.error)
     if (!access.canReadDoc(name)) return error(res, 403, `token does not open '${name}'`)
     const room = rooms.get(name)
-    const state = await room.getState()
+    const state = await room.doc.current()
     if (room.deletedAt) return error(res, 410, `'${name}' was deleted`)
-    if (req.method === 'GET') return send(res, 200, state.update(), 'application/octet-stream')
+    if (req.method === 'GET') return send(res, 200, state, 'application/octet-stream')
     if (req.method !== 'POST') return error(res, 405, 'GET or POST')
-    if (!access.canWriteDoc(name)) return error(res, 403, 'read-only access')
     const body = await readBody(req, ctx.limits.maxFrameBytes)
     if (!body) return error(res, 413, 'update too large')
     try {
-      assertValidUpdate(body)
+      await writeGate(ctx, { room, update: body, canWrite: access.canWriteDoc(name), origin: null })
     } catch (err) {
-      return error(res, 422, (err as ProtocolError).message)
+      if (err instanceof WriteRefused) return error(res, err.status, err.message)
+      if (err instanceof ProtocolError) return error(res, 422, err.message)
+      throw err
     }
-    await new Promise<void>((resolve, reject) => room.write(body, null, null, resolve, reject))
     send(res, 200, JSON.stringify({ ok: true }))
   }
 }

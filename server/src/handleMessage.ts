@@ -1,6 +1,5 @@
 import {
   assertValidStateVector,
-  assertValidUpdate,
   CloseCode,
   decodeAwarenessUpdate,
   decodeMessage,
@@ -14,13 +13,14 @@ import { isEmptyUpdate } from './isEmptyUpdate.ts'
 import type { Peer } from './Peer.ts'
 import type { RelayContext } from './RelayContext.ts'
 import type { Room } from './Room.ts'
+import { writeGate } from './writeGate.ts'
 
 /** Entries one awareness message may list; stock clients send one, or all they know of. */
 const MAX_AWARENESS_ENTRIES = 65_536
 
 /**
- * Handles one binary frame of the standard y-websocket protocol. Throws ProtocolError for bad
- * input; nothing reaches the room before the frame has been fully validated.
+ * Handles one binary frame of the standard y-websocket protocol. Throws ProtocolError for a bad
+ * frame; updates go through writeGate, which closes the peer for one that does not integrate.
  */
 export function handleMessage(
   ctx: RelayContext,
@@ -35,36 +35,26 @@ export function handleMessage(
       if (message.sync === SyncMessageType.Step1) {
         assertValidStateVector(message.stateVector)
         const stateVector = message.stateVector.slice()
-        room.getState().then(
-          (state) => {
-            if (room.deletedAt) return conn.close(CloseCode.DocumentDeleted, 'document was deleted')
-            try {
-              conn.send(encodeSyncStep2(state.diff(stateVector)))
-            } catch (err) {
-              ctx.log.error('cannot read document state', { doc: room.name, error: String(err) })
-              conn.close(CloseCode.InternalError, 'document state unreadable')
-            }
-          },
-          (err) => {
-            ctx.log.error('loading document failed', { doc: room.name, error: String(err) })
-            conn.close(CloseCode.StorageUnavailable, 'could not load document')
-          },
-        )
+        room.doc
+          .read((state) => state.diff(stateVector))
+          .then(
+            (diff) => {
+              if (room.deletedAt) return conn.close(CloseCode.DocumentDeleted, 'document was deleted')
+              conn.send(encodeSyncStep2(diff))
+            },
+            (err) => {
+              ctx.log.error('loading document failed', { doc: room.name, error: String(err) })
+              conn.close(CloseCode.StorageUnavailable, 'could not load document')
+            },
+          )
         return
       }
+      // Stock clients answer a step 1 with an empty update when they have nothing new, read-only ones too.
       if (isEmptyUpdate(message.update)) return
-      if (!canWrite) {
-        ctx.metrics.inc('tandem_refused_writes_total', 'Writes refused for lack of write permission')
-        return conn.refuseWrite('read-only access')
-      }
-      assertValidUpdate(message.update)
-      // The frame may be a view into ws's receive buffer; keep one copy of our own. The update
-      // is the frame's tail (decodeMessage refuses trailing bytes). An Update frame is
-      // forwarded as it came; a Step2 is re-sent as an Update, because stock clients take a
-      // Step2 to mean "you are now synced".
-      const copy = frame.slice()
-      const update = copy.subarray(copy.length - message.update.length)
-      room.write(update, message.sync === SyncMessageType.Update ? copy : null, conn)
+      // A Step2 is forwarded as an Update (what integrated of it), because stock clients take
+      // a Step2 to mean "you are now synced". The frame may be a view into ws's receive
+      // buffer: the document keeps a copy of its own.
+      writeGate(ctx, { room, update: message.update.slice(), canWrite, origin: conn }).catch(() => {})
       return
     }
     case MessageType.Awareness: {

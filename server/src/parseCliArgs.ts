@@ -14,6 +14,8 @@ const LIMIT_FLAGS: [string, keyof RelayLimits, string, number, number][] = [
   ['max-doc-name-length', 'maxDocNameLength', 'TANDEM_MAX_DOC_NAME_LENGTH', 1, 65536],
   ['headers-timeout-ms', 'headersTimeoutMs', 'TANDEM_HEADERS_TIMEOUT_MS', 100, 600_000],
   ['request-timeout-ms', 'requestTimeoutMs', 'TANDEM_REQUEST_TIMEOUT_MS', 100, 3_600_000],
+  ['max-held-bytes', 'maxHeldBytes', 'TANDEM_MAX_HELD_BYTES', 0, 1e12],
+  ['held-ms', 'heldMs', 'TANDEM_HELD_MS', 0, 1e9],
 ]
 
 export const USAGE = `Usage: tandem-server [options]

@@ -81,6 +81,8 @@ export const DEFAULT_LIMITS: RelayLimits = {
   stateIdleMs: 10_000,
   compactBytes: 1024 * 1024,
   compactUpdates: 1_000,
+  maxHeldBytes: 1024 * 1024,
+  heldMs: 30_000,
 }
 
 export function resolveLimits(options: RelayOptions): RelayLimits {

@@ -146,6 +146,11 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   let closing = false
   metrics.gauge('tandem_connections', 'Open WebSocket connections', () => conns.size)
   metrics.gauge('tandem_documents_loaded', 'Documents held in memory', () => registry.size)
+  metrics.gauge('tandem_held_bytes', 'Bytes of updates waiting for a dependency still in flight', () => {
+    let bytes = 0
+    for (const room of registry.values()) bytes += room.doc.heldBytes
+    return bytes
+  })
 
   const policy = requestPolicy({
     authenticated: Boolean(verifyToken),

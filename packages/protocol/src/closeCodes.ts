@@ -29,7 +29,11 @@ export const CloseCode = {
   InvalidDocumentName: 4404,
   /** The peer does not read what is sent to it, so its send buffer passed the limit. Transient. */
   SlowReader: 4508,
-  /** A sync message carried bytes that are not a valid Yjs update. */
+  /**
+   * A sync message carried bytes that are not a valid Yjs update, or an update that cannot be
+   * integrated into the document (it names structs in a way no Yjs client produces). Nothing
+   * of it was stored or forwarded.
+   */
   InvalidUpdate: 4422,
   /** A count or size limit was exceeded (documents per connection, presence size, connections per IP). */
   LimitExceeded: 4413,
@@ -37,6 +41,11 @@ export const CloseCode = {
   RateLimited: 4529,
   /** Storage failed to commit; nothing was acknowledged. Transient. */
   StorageUnavailable: 4503,
+  /**
+   * An update waited for changes it builds on (still in flight) past the relay's time or
+   * size bound and was dropped unstored. Transient: reconnecting syncs it again.
+   */
+  UnresolvedUpdate: 4504,
 } as const
 
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode]

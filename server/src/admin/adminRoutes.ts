@@ -1,10 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { assertValidUpdate } from '@tandem/protocol'
+import { assertValidUpdate, ProtocolError } from '@tandem/protocol'
 import { bearerToken, readBody } from '../httpBody.ts'
 import { validDocName } from '../parseDocName.ts'
 import type { RelayContext } from '../RelayContext.ts'
 import type { RoomRegistry } from '../RoomRegistry.ts'
+import { WriteRefused, writeGate } from '../writeGate.ts'
 import { exportJson, exportText } from './docExport.ts'
 
 export const ADMIN_PREFIX = '/admin/'
@@ -42,12 +43,12 @@ export function adminRoutes(ctx: RelayContext, rooms: RoomRegistry, adminToken: 
     if (!validDocName(name, ctx.limits.maxDocNameLength)) return send(res, 400, { error: 'bad document name' })
     const room = rooms.get(name)
     if (req.method === 'GET') {
-      const state = await room.getState()
+      const state = await room.doc.current()
       if (room.deletedAt) return send(res, 410, { error: `'${name}' was deleted`, deletedAt: room.deletedAt })
       const format = new URL(req.url ?? '/', 'http://relay').searchParams.get('format') ?? 'yjs'
-      if (format === 'json') return send(res, 200, exportJson(state.update()))
-      if (format === 'text') return send(res, 200, exportText(state.update()), 'text/plain; charset=utf-8')
-      if (format === 'yjs') return send(res, 200, state.update(), 'application/octet-stream')
+      if (format === 'json') return send(res, 200, exportJson(state))
+      if (format === 'text') return send(res, 200, exportText(state), 'text/plain; charset=utf-8')
+      if (format === 'yjs') return send(res, 200, state, 'application/octet-stream')
       return send(res, 400, { error: 'format must be yjs, json or text' })
     }
     if (req.method === 'DELETE') {
@@ -60,17 +61,24 @@ export function adminRoutes(ctx: RelayContext, rooms: RoomRegistry, adminToken: 
       const body = await readBody(req, ctx.limits.maxFrameBytes)
       if (!body) return send(res, 413, { error: 'update too large' })
       try {
+        // Bytes that are no update at all must not bring a deleted document back.
         assertValidUpdate(body)
       } catch (err) {
         return send(res, 422, { error: (err as Error).message })
       }
-      await room.getState()
+      await room.doc.current()
       if (room.deletedAt) {
         await ctx.storage.restore(name)
         room.undelete()
         ctx.cluster?.publish(name, 'restored', new Uint8Array())
       }
-      await new Promise<void>((resolve, reject) => room.write(body, null, null, resolve, reject))
+      try {
+        await writeGate(ctx, { room, update: body, canWrite: true, origin: null })
+      } catch (err) {
+        if (err instanceof WriteRefused) return send(res, err.status, { error: err.message })
+        if (err instanceof ProtocolError) return send(res, 422, { error: err.message })
+        throw err
+      }
       return send(res, 200, { imported: name })
     }
     send(res, 405, { error: 'GET, POST or DELETE' })

@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import {
+  CloseCode,
   decodeMessage,
   decodeTandemMessage,
   encodeSyncStep1,
@@ -16,6 +17,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import * as Y from 'yjs'
 import { connectClient } from '../../helpers/client.ts'
+import { throwingUpdates } from '../../helpers/craftedUpdates.ts'
 import { makeTempDir, removeDir } from '../../helpers/tempDir.ts'
 import { sleep, waitUntil } from '../../helpers/wait.ts'
 import { GatedStorage } from './gatedStorage.ts'
@@ -161,5 +163,48 @@ describe('Tandem session (one socket, many documents, durable acks)', () => {
     await waitUntil('the stock socket to get the update', () => frames.length >= 2)
     await sleep(50)
     for (const f of frames) expect([MessageType.Sync, MessageType.Awareness]).toContain(decodeMessage(f).type)
+  })
+
+  it('acks a write that waits for a dependency only once it integrated, and acks stay in order', async () => {
+    const { relay } = await setup()
+    const s = await tandemSocket(relay)
+    s.send({ type: T.Subscribe, channel: 1, doc: 'held' })
+    const writer = new Y.Doc()
+    const updates: Uint8Array[] = []
+    writer.on('update', (u: Uint8Array) => updates.push(u))
+    writer.getText('t').insert(0, 'a')
+    writer.getText('t').insert(1, 'b')
+    const acks = () => s.got.filter((m) => m.type === T.Ack).map((m) => (m as { seq: number }).seq)
+    s.send({ type: T.DocUpdate, channel: 1, seq: 1, update: updates[1]! })
+    s.send({ type: T.DocUpdate, channel: 1, seq: 2, update: textUpdate('other', 4242) })
+    await waitUntil('the independent write to be committed', async () => {
+      const state = await (await fetch(`${relay.url.replace('ws:', 'http:')}/v1/docs/held`)).arrayBuffer()
+      const d = new Y.Doc()
+      Y.applyUpdate(d, new Uint8Array(state))
+      return d.getText('t').toString().includes('other')
+    })
+    await sleep(50)
+    // an ack of 2 would claim 1 (acks are cumulative), which is not stored yet
+    expect(acks()).toEqual([])
+    s.send({ type: T.DocUpdate, channel: 1, seq: 3, update: updates[0]! })
+    await waitUntil('all three acked', () => acks().at(-1) === 3)
+    expect(acks()).toEqual([1, 2, 3])
+  })
+
+  it('closes the channel of a write that does not integrate with InvalidUpdate, storing none of it', async () => {
+    const { relay } = await setup()
+    const s = await tandemSocket(relay)
+    s.send({ type: T.Subscribe, channel: 1, doc: 'poison' })
+    s.send({ type: T.DocUpdate, channel: 1, seq: 1, update: textUpdate('fine', 77) })
+    await waitUntil('the first write acked', () => s.got.some((m) => m.type === T.Ack))
+    s.send({ type: T.DocUpdate, channel: 1, seq: 2, update: throwingUpdates(77, 4)[0]! })
+    await waitUntil('the channel closed', () => s.got.some((m) => m.type === T.Error))
+    expect(s.got.find((m) => m.type === T.Error)).toMatchObject({ channel: 1, code: CloseCode.InvalidUpdate })
+    expect(relay.metrics.value('tandem_unintegrable_updates_total')).toBe(1)
+    const fresh = connectClient(relay.url, 'poison')
+    cleanups.push(() => fresh.destroy())
+    await fresh.synced
+    expect(fresh.doc.getText('t').toString()).toBe('fine')
+    expect(fresh.doc.store.pendingStructs).toBeNull()
   })
 })
