@@ -77,7 +77,8 @@ describe('HTTP limits', () => {
       'the held sockets to be released',
       async () => (await rawHttp(limited.port, get('/healthz'))).status === 200,
     )
-    expect((await metricsOf(limited)).get('tandem_rejected_sockets_total')).toBe(1)
+    // at least the one over the limit (a probe above may also have met sockets not yet released)
+    expect((await metricsOf(limited)).get('tandem_rejected_sockets_total')).toBeGreaterThanOrEqual(1)
     await assertServing(limited)
   })
 
