@@ -2,6 +2,7 @@ import * as prng from 'lib0/prng'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { DocState } from '../../../server/src/DocState.ts'
+import { createRng, testSeed } from '../../helpers/prng.ts'
 
 /** Random edits by several Y.Docs; returns every update in creation order. */
 function randomHistory(gen: prng.PRNG, peers: number, steps: number): Uint8Array[] {
@@ -33,9 +34,8 @@ function contentOf(update: Uint8Array) {
 
 describe('DocState (merged update bytes instead of a Y.Doc)', () => {
   it('holds the same document as a Y.Doc fed the same updates in any order (seeded)', () => {
-    const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 1e9)
-    console.log('DocState seed', seed)
-    const gen = prng.create(seed)
+    const seed = testSeed('DocState random histories')
+    const gen = createRng(seed)
     for (let round = 0; round < 20; round++) {
       const updates = randomHistory(gen, 3, 60)
       const shuffled = [...updates]
