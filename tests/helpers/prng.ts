@@ -17,7 +17,11 @@ export function testSeed(label: string, variable = 'FUZZ_SEED'): number {
   return seed
 }
 
-function seedFromEnv(variable: string): number {
+/**
+ * @deprecated Use testSeed, which also prints the seed. Kept exported only so tests written
+ * before it (tests/client/openAnyMoment.test.ts on main) still compile until they switch.
+ */
+export function seedFromEnv(variable: string): number {
   const fromEnv = process.env[variable]
   if (fromEnv !== undefined && fromEnv !== '') {
     const seed = Number(fromEnv)
