@@ -14,6 +14,7 @@ export const packageDirs = [
   'packages/editor',
   'packages/react',
   'server',
+  'packages/testing',
 ]
 
 if (process.argv.includes('--clean')) {

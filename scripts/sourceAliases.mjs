@@ -12,6 +12,7 @@ export const sourceEntries = {
   '@tandem/editor': at('packages/editor/src/index.ts'),
   '@tandem/react': at('packages/react/src/index.ts'),
   '@tandem/server': at('server/src/index.ts'),
+  '@tandem/testing': at('packages/testing/src/index.ts'),
 }
 
 /** Vite `resolve.alias` entries: exact package names only. */

@@ -6,7 +6,7 @@
 import { createLogger, type Relay, startRelay } from '@tandem/server'
 import { afterEach, describe, expect, it } from 'vitest'
 import { connectClient } from '../helpers/client.ts'
-import { chance, createRng, intIn, seedFromEnv } from '../helpers/prng.ts'
+import { chance, createRng, intIn, testSeed } from '../helpers/prng.ts'
 import { makeTempDir, removeDir } from '../helpers/tempDir.ts'
 import { sleep, waitUntil } from '../helpers/wait.ts'
 import { tandemClient } from './tandemClient.ts'
@@ -28,8 +28,7 @@ async function relay(): Promise<Relay> {
 
 describe('@tandem/client: open at any moment of the socket', () => {
   it('syncs every document and collection opened before, during and after connect and around reconnects', async () => {
-    const seed = seedFromEnv('TANDEM_OPEN_SEED')
-    console.log(`open-any-moment seed ${seed} (replay with TANDEM_OPEN_SEED=${seed})`)
+    const seed = testSeed('open-any-moment', 'TANDEM_OPEN_SEED')
     const rng = createRng(seed)
     const r = await relay()
     const errors: string[] = []

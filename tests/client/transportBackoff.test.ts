@@ -1,5 +1,5 @@
 import { createTandem } from '@tandem/client'
-import { backoffCeiling } from '@tandem/records'
+import { backoffCeiling } from '@tandem/protocol'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 
 /** A WebSocket that never connects: every attempt fails right away, as with a server that is down. */

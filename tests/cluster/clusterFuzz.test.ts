@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import type * as Y from 'yjs'
 import { tandemClient } from '../client/tandemClient.ts'
 import { connectClient, docFingerprint } from '../helpers/client.ts'
-import { chance, createRng, intIn, pick, type Rng, seedFromEnv, word } from '../helpers/prng.ts'
+import { chance, createRng, intIn, pick, type Rng, testSeed, word } from '../helpers/prng.ts'
 import { type RedisProcess, startRedis } from '../helpers/redisProcess.ts'
 import { killAllServers, type ServerProcess, spawnServer } from '../helpers/serverProcess.ts'
 import { dropSchema, POSTGRES_URL, postgresAvailable, redisAvailable, uniqueSchema } from '../helpers/services.ts'
@@ -18,7 +18,7 @@ import { sleep, waitUntil } from '../helpers/wait.ts'
  * restarted. At the end every replica and a fresh client agree and every pushed id is there.
  */
 const available = (await postgresAvailable()) && (await redisAvailable())
-const seed = seedFromEnv('FUZZ_SEED')
+const seed = testSeed('cluster fuzz')
 const DOCS = ['cluster-a', 'cluster-b']
 const STEPS = 1500
 
@@ -50,7 +50,6 @@ function edit(rng: Rng, r: Replica, tag: string): void {
 
 describe.runIf(available)('cluster fuzz', () => {
   it('converges across three instances through a SIGKILL of one and a Redis restart', async () => {
-    console.log('cluster fuzz seed', seed)
     const rng = createRng(seed)
     const schema = uniqueSchema('tandem_fuzz')
     const dir = await makeTempDir('cluster')

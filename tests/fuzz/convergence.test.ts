@@ -3,7 +3,7 @@ import { afterAll, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { tandemClient } from '../client/tandemClient.ts'
 import { connectClient, docFingerprint, type StockClient } from '../helpers/client.ts'
-import { chance, createRng, intIn, pick, type Rng, seedFromEnv, word } from '../helpers/prng.ts'
+import { chance, createRng, intIn, pick, type Rng, testSeed, word } from '../helpers/prng.ts'
 import { killAllServers, type ServerProcess, spawnServer } from '../helpers/serverProcess.ts'
 import { makeTempDir, removeDir } from '../helpers/tempDir.ts'
 import { sleep, waitUntil } from '../helpers/wait.ts'
@@ -20,8 +20,7 @@ import { sleep, waitUntil } from '../helpers/wait.ts'
  * the same; positions inside a text depend on what arrived by then, so timing still varies.
  */
 
-const seed = seedFromEnv('FUZZ_SEED')
-console.log('fuzz seed', seed)
+const seed = testSeed('fuzz convergence')
 
 const DOCS = ['fuzz-a', 'fuzz-b']
 /** Clients 0..STOCK-1 are stock y-websocket clients, the rest Tandem clients. */

@@ -4,7 +4,7 @@ import { WebSocket } from 'ws'
 import * as Y from 'yjs'
 import { connectClient, type StockClient, syncedClient } from '../helpers/client.ts'
 import { ATTACK_KINDS, attackBatch, docShape, TRACE_CREDIT, traceUpdates } from '../helpers/integrityAttack.ts'
-import { createRng, seedFromEnv } from '../helpers/prng.ts'
+import { createRng, testSeed } from '../helpers/prng.ts'
 import { startRedis } from '../helpers/redisProcess.ts'
 import { killAllServers, type ServerProcess, spawnServer } from '../helpers/serverProcess.ts'
 import { dropSchema, POSTGRES_URL, postgresAvailable, redisAvailable, uniqueSchema } from '../helpers/services.ts'
@@ -21,8 +21,7 @@ import { waitUntil, withTimeout } from '../helpers/wait.ts'
  * automerge-paper by Martin Kleppmann (CC BY 4.0), from the josephg/editing-traces collection.
  */
 
-const seed = seedFromEnv('FUZZ_SEED')
-console.log(`integrity fuzz: FUZZ_SEED=${seed}; mutants of the ${TRACE_CREDIT}`)
+const seed = testSeed(`integrity fuzz (mutants of the ${TRACE_CREDIT})`)
 const PER_BATCH = {
   'bit-flips': 1500,
   'random bodies': 300,

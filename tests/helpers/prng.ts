@@ -6,7 +6,19 @@ import * as prng from 'lib0/prng'
  */
 export type Rng = prng.PRNG
 
-export function seedFromEnv(variable: string): number {
+/**
+ * The one place a random test gets its seed: `variable` from the environment if set, else a fresh
+ * random one. It prints the seed with the command line that replays it, so a red run in CI can be
+ * reproduced locally. fast-check properties get theirs from here too (tests/helpers/seedSetup.ts).
+ */
+export function testSeed(label: string, variable = 'FUZZ_SEED'): number {
+  const seed = seedFromEnv(variable)
+  console.log(`${label}: seed ${seed} (replay with ${variable}=${seed})`)
+  return seed
+}
+
+/** The seed from `variable`, or a random one; tests call testSeed, which also prints it. */
+function seedFromEnv(variable: string): number {
   const fromEnv = process.env[variable]
   if (fromEnv !== undefined && fromEnv !== '') {
     const seed = Number(fromEnv)

@@ -2,7 +2,7 @@ import { assertValidUpdate, CloseCode, encodeSyncStep2, encodeUpdate } from '@ta
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { syncedClient } from '../helpers/client.ts'
-import { chance, createRng, intIn, pick, type Rng, randomBytes, seedFromEnv } from '../helpers/prng.ts'
+import { chance, createRng, intIn, pick, type Rng, randomBytes, testSeed } from '../helpers/prng.ts'
 import { withTimeout } from '../helpers/wait.ts'
 import { type HostileRig, startRig } from './rig.ts'
 import { docUpdate, hello, inParallel, openHostile, sendFrames, subscribe, varUint } from './sockets.ts'
@@ -16,8 +16,7 @@ import { docUpdate, hello, inParallel, openHostile, sendFrames, subscribe, varUi
  * loadable by a fresh client (the relay merges and diffs what it accepted).
  */
 
-const seed = seedFromEnv('FUZZ_SEED')
-console.log(`hostile garbage structs: FUZZ_SEED=${seed}`)
+const seed = testSeed('hostile garbage structs')
 const MUTANTS = 700
 let rig: HostileRig
 beforeAll(async () => {

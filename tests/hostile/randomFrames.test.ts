@@ -9,7 +9,7 @@ import {
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { expectedCloseCode } from '../helpers/hostile.ts'
-import { chance, createRng, intIn, pick, type Rng, randomBytes, seedFromEnv, word } from '../helpers/prng.ts'
+import { chance, createRng, intIn, pick, type Rng, randomBytes, testSeed, word } from '../helpers/prng.ts'
 import { type HostileRig, startRig } from './rig.ts'
 import {
   bytes,
@@ -31,8 +31,7 @@ import {
  * one reaches a joined room), then random ones. Replay a run with FUZZ_SEED=<seed>.
  */
 
-const seed = seedFromEnv('FUZZ_SEED')
-console.log(`hostile random frames: FUZZ_SEED=${seed}`)
+const seed = testSeed('hostile random frames')
 const STOCK_CONNECTIONS = 400
 const TANDEM_CONNECTIONS = 300
 const FRAMES_PER_CONNECTION = 8

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { repoRoot } from '../helpers/serverProcess.ts'
 
 /** The publishable packages, in dependency order. */
-export const PACKAGES = ['protocol', 'records', 'client', 'editor', 'react', 'server'] as const
+export const PACKAGES = ['protocol', 'records', 'client', 'editor', 'react', 'server', 'testing'] as const
 
 const DIRS: Record<(typeof PACKAGES)[number], string> = {
   protocol: 'packages/protocol',
@@ -14,6 +14,7 @@ const DIRS: Record<(typeof PACKAGES)[number], string> = {
   editor: 'packages/editor',
   react: 'packages/react',
   server: 'server',
+  testing: 'packages/testing',
 }
 
 export interface PackedFile {
@@ -72,7 +73,7 @@ export function makeConsumer(tarballs: string): string {
         '@tiptap/y-tiptap',
       ]),
     },
-    devDependencies: pinned(['typescript', '@types/node', '@types/react', '@types/ws', 'vite']),
+    devDependencies: pinned(['typescript', '@types/node', '@types/react', '@types/ws', 'vite', 'vitest']),
     overrides: ours,
   }
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`)

@@ -89,6 +89,34 @@ describe('the packed packages', () => {
     expect(nested).toEqual([])
   })
 
+  it('run the acceptance suites of @tandem/testing with Vitest against the packed SQLite adapters', () => {
+    // What an adapter author outside the repository does: the suites from the package, the
+    // implementation from its own code (here the packed relay's, as a stand-in).
+    const suite = `import { join } from 'node:path'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { SqliteRecordStorage, SqliteStorage } from '@tandem/server'
+import { describeRecordStorage, describeStorageAdapter } from '@tandem/testing'
+const harness = (open) => async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tandem-adapter-'))
+  const file = join(dir, 'db.sqlite')
+  return { open: async () => open(file), destroy: async () => rmSync(dir, { recursive: true, force: true }) }
+}
+describeStorageAdapter('SqliteStorage (packed)', harness((file) => new SqliteStorage({ file })))
+describeRecordStorage('SqliteRecordStorage (packed)', harness((file) => new SqliteRecordStorage({ file })))
+`
+    writeFileSync(join(app, 'adapter.test.mjs'), suite)
+    const vitest = join(app, 'node_modules/vitest/vitest.mjs')
+    const r = spawnSync(process.execPath, [vitest, 'run', '--root', app, 'adapter.test.mjs'], {
+      cwd: app,
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: { ...process.env, CI: '1', NO_COLOR: '1' },
+    })
+    expect(r.status, r.stdout + r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/Tests\s+21 passed \(21\)/)
+  })
+
   it('run the relay binary without tsx: --version, --help', () => {
     const bin = join(app, 'node_modules/.bin/tandem-server')
     expect(run(bin, ['--version'], app).trim()).toBe('0.1.0')

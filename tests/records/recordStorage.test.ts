@@ -1,9 +1,9 @@
 import { join } from 'node:path'
 import { SqliteRecordStorage, SqliteStorage } from '@tandem/server'
+import { describeRecordStorage } from '@tandem/testing'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { makeTempDir, removeDir } from '../helpers/tempDir.ts'
-import { describeRecordStorage } from '../storage/recordStorageAcceptance.ts'
 
 describeRecordStorage('SqliteRecordStorage', async () => {
   const dir = await makeTempDir('record-storage')

@@ -3,7 +3,6 @@ import { encodeTandemMessage, TandemMessageType as T, TANDEM_SUBPROTOCOL, type T
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
-import { seedFromEnv } from '../helpers/prng.ts'
 import { killAllServers, type ServerProcess, spawnServer } from '../helpers/serverProcess.ts'
 import { makeTempDir, removeDir } from '../helpers/tempDir.ts'
 import { withTimeout } from '../helpers/wait.ts'
@@ -12,9 +11,7 @@ import { assertServing } from './securityRig.ts'
 // A property fuzz of everything a stranger can reach: raw HTTP requests (methods, paths with
 // escapes and raw bytes, the headers the relay reads, bodies that lie about their length) and
 // socket refusals (any name, any token, any first frames). It runs a fixed budget in CI and
-// prints its seed; FUZZ_SEED=<seed> replays a run.
-const seed = seedFromEnv('FUZZ_SEED')
-console.log(`surface fuzz: seed ${seed} (replay with FUZZ_SEED=${seed})`)
+// prints its seed (tests/helpers/seedSetup.ts); FUZZ_SEED=<seed> replays a run.
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300)
 
 let server: ServerProcess
@@ -112,7 +109,7 @@ describe('the relay surface under a property fuzz', () => {
         if (reply.startsWith('HTTP/1.1')) answered++
         expect(server.alive(), server.stderr()).toBe(true)
       }),
-      { seed, numRuns: RUNS },
+      { numRuns: RUNS },
     )
     console.log(`surface fuzz: ${answered} of ${RUNS} requests got an HTTP answer, the rest a hang-up`)
     await assertServing(server, { token: await devToken() })
@@ -155,7 +152,7 @@ describe('the relay surface under a property fuzz', () => {
           ws.terminate()
         },
       ),
-      { seed, numRuns: Math.round(RUNS / 2) },
+      { numRuns: Math.round(RUNS / 2) },
     )
     await assertServing(server, { token: await devToken() })
   })

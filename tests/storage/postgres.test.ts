@@ -1,8 +1,7 @@
 import { PostgresRecordStorage, PostgresStorage } from '@tandem/server'
+import { describeRecordStorage, describeStorageAdapter } from '@tandem/testing'
 import { describe } from 'vitest'
 import { dropSchema, POSTGRES_URL, postgresAvailable, uniqueSchema } from '../helpers/services.ts'
-import { describeRecordStorage } from './recordStorageAcceptance.ts'
-import { describeStorageAdapter } from './storageAcceptance.ts'
 
 const available = await postgresAvailable()
 

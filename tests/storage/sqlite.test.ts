@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { SqliteStorage } from '@tandem/server'
+import { describeStorageAdapter } from '@tandem/testing'
 import { makeTempDir, removeDir } from '../helpers/tempDir.ts'
-import { describeStorageAdapter } from './storageAcceptance.ts'
 
 describeStorageAdapter('SqliteStorage', async () => {
   const dir = await makeTempDir('sqlite')

@@ -1,4 +1,4 @@
-import { backoffDelay } from '@tandem/records'
+import { backoffDelay } from '@tandem/protocol'
 import * as Y from 'yjs'
 import type { LocalStore, StoreKey } from './LocalStore.ts'
 import { LogCompaction } from './LogCompaction.ts'

@@ -1,11 +1,11 @@
 import {
+  backoffDelay,
   decodeTandemMessage,
   encodeTandemMessage,
   TandemMessageType as T,
   TANDEM_SUBPROTOCOL,
   type TandemMessage,
 } from '@tandem/protocol'
-import { backoffDelay } from '@tandem/records'
 import { Observable } from './Observable.ts'
 
 export type ConnectionState = 'offline' | 'connecting' | 'connected'

@@ -8,6 +8,7 @@ export {
   encodeAwarenessUpdate,
   encodeQueryAwareness,
 } from './awarenessMessages.ts'
+export { type BackoffOptions, backoffCeiling, backoffDelay, DEFAULT_BACKOFF } from './backoffDelay.ts'
 export { CloseCode, closeCodeName } from './closeCodes.ts'
 export { closeReason, MAX_CLOSE_REASON_BYTES } from './closeReason.ts'
 export { decodeMessage, type Message } from './decodeMessage.ts'

@@ -1,4 +1,4 @@
-import { type BackoffOptions, backoffDelay } from './backoffDelay.ts'
+import { type BackoffOptions, backoffDelay } from '@tandem/protocol'
 import { coalesceMutations } from './coalesceMutations.ts'
 import type { Mutation } from './Mutation.ts'
 import { RecordsError } from './RecordsError.ts'

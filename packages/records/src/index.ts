@@ -1,5 +1,4 @@
 export { applyMutation } from './applyMutation.ts'
-export { type BackoffOptions, backoffCeiling, backoffDelay, DEFAULT_BACKOFF } from './backoffDelay.ts'
 export { canonicalJson, compareJson, jsonEqual } from './canonicalJson.ts'
 export { type AuthorityDecision, type AuthorityFieldConflict, checkAuthority } from './checkAuthority.ts'
 export { coalesceMutations } from './coalesceMutations.ts'

@@ -15,6 +15,7 @@ import * as encoding from 'lib0/encoding'
 import * as prng from 'lib0/prng'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
+import { createRng, testSeed } from '../../helpers/prng.ts'
 
 function frame(write: (e: encoding.Encoder) => void): Uint8Array {
   const e = encoding.createEncoder()
@@ -72,9 +73,8 @@ describe('decodeMessage', () => {
   }
 
   it('throws nothing but ProtocolError on 20,000 random frames (seeded)', () => {
-    const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 1e9)
-    console.log('decodeMessage random frames seed', seed)
-    const gen = prng.create(seed)
+    const seed = testSeed('decodeMessage random frames')
+    const gen = createRng(seed)
     for (let i = 0; i < 20_000; i++) {
       const bytes = prng.uint8Array(gen, prng.int32(gen, 0, 64))
       if (i % 2 === 0 && bytes.length > 0) bytes[0] = prng.int32(gen, 0, 3)

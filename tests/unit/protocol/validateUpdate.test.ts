@@ -2,6 +2,7 @@ import { assertValidStateVector, assertValidUpdate, CloseCode, ProtocolError } f
 import * as prng from 'lib0/prng'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
+import { createRng, testSeed } from '../../helpers/prng.ts'
 
 describe('assertValidUpdate', () => {
   it('accepts real updates of every shared type', () => {
@@ -38,9 +39,8 @@ describe('assertValidUpdate', () => {
   })
 
   it('throws only ProtocolError for 20,000 random byte strings (seeded)', () => {
-    const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 1e9)
-    console.log('assertValidUpdate random bytes seed', seed)
-    const gen = prng.create(seed)
+    const seed = testSeed('assertValidUpdate random bytes')
+    const gen = createRng(seed)
     let refused = 0
     for (let i = 0; i < 20_000; i++) {
       try {

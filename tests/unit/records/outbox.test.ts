@@ -1,8 +1,6 @@
 import {
   acknowledgeMutations,
   applyMutation,
-  backoffCeiling,
-  backoffDelay,
   coalesceMutations,
   EMPTY_OUTBOX,
   enqueueMutation,
@@ -13,7 +11,6 @@ import {
   rejectMutation,
   takeBatch,
 } from '@tandem/records'
-import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 
 const s = (wall: number): HlcStamp => ({ wall, counter: 0, node: 'alice' })
@@ -36,35 +33,6 @@ const del = (id: string, recordId: string, wall: number): Mutation => ({
   recordId,
   op: 'delete',
   stamp: s(wall),
-})
-
-describe('backoff', () => {
-  it('grows exponentially from the base and is capped at 30 s', () => {
-    expect([1, 2, 3, 4, 5, 6, 7, 8].map((n) => backoffCeiling(n))).toEqual([
-      500, 1000, 2000, 4000, 8000, 16000, 30000, 30000,
-    ])
-    expect(backoffCeiling(10_000)).toBe(30_000)
-  })
-
-  it('uses full jitter: uniform between 0 and the ceiling, driven by the injected random', () => {
-    expect(backoffDelay(3, { random: () => 0 })).toBe(0)
-    expect(backoffDelay(3, { random: () => 0.5 })).toBe(1000)
-    expect(backoffDelay(30, { random: () => 0.999999 })).toBe(29_999)
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 100 }),
-        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
-        (n, r) => {
-          const d = backoffDelay(n, { random: () => r })
-          expect(d).toBeGreaterThanOrEqual(0)
-          expect(d).toBeLessThanOrEqual(backoffCeiling(n))
-          expect(d).toBeLessThan(30_000)
-        },
-      ),
-    )
-    expect(() => backoffDelay(0)).toThrow(RecordsError)
-    expect(() => backoffDelay(1, { random: () => 1 })).toThrow(RecordsError)
-  })
 })
 
 describe('coalescing', () => {

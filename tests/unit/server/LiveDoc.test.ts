@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { LiveDoc } from '../../../server/src/LiveDoc.ts'
 import { danglingOrigin, duplicateIds, throwingUpdates } from '../../helpers/craftedUpdates.ts'
-import { createRng, intIn, pick, type Rng, seedFromEnv, word } from '../../helpers/prng.ts'
+import { createRng, intIn, pick, type Rng, testSeed, word } from '../../helpers/prng.ts'
 
 /** Random edits by several Y.Docs that sometimes sync; every update in creation order. */
 function randomHistory(rng: Rng, peers: number, steps: number): Uint8Array[] {
@@ -40,8 +40,7 @@ function baseDoc(): { client: number; base: Uint8Array } {
 
 describe('LiveDoc (the relay integrates every update)', () => {
   it('ends equal to a Y.Doc fed the same updates in any order, and never serves held content (seeded)', () => {
-    const seed = seedFromEnv('FUZZ_SEED')
-    console.log(`LiveDoc order fuzz: FUZZ_SEED=${seed}`)
+    const seed = testSeed('LiveDoc order fuzz')
     const rng = createRng(seed)
     for (let round = 0; round < 10; round++) {
       const updates = randomHistory(rng, 3, 60)

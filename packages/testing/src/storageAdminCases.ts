@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest'
+import type { StorageCaseContext } from './StorageCaseContext.ts'
 import { bytes } from './storageBytes.ts'
-import type { StorageCaseContext } from './storageCaseContext.ts'
 
 /** Acceptance cases for what operators need: tombstones, restore, and the document listing. */
 export function storageAdminCases({ storage: current, reopen }: StorageCaseContext): void {

@@ -1,13 +1,13 @@
+import type { StorageAdapter } from '@tandem/server'
 import { afterEach, beforeEach, describe } from 'vitest'
-import type { StorageAdapter } from '../../server/src/storage/StorageAdapter.ts'
 import { storageAdminCases } from './storageAdminCases.ts'
 import { storageLifecycleCases } from './storageLifecycleCases.ts'
 import { storageLogCases } from './storageLogCases.ts'
 
 /**
- * The one acceptance suite every StorageAdapter passes (SQLite now, PostgreSQL later). It
- * checks the contract in server/src/storage/StorageAdapter.ts over bytes only, so it does not
- * care how an adapter lays data out. Each test gets an empty backing store of its own.
+ * The one acceptance suite every StorageAdapter passes (SQLite, PostgreSQL, and adapters outside
+ * this repository). It checks the StorageAdapter contract of @tandem/server over bytes only, so
+ * it does not care how an adapter lays data out. Each test gets an empty backing store of its own.
  */
 export interface StorageHarness {
   /** Opens an adapter on this harness's backing store; called again after close to reopen it. */

@@ -1,9 +1,9 @@
+import type { Decision, RecordStorage } from '@tandem/server'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { Decision, RecordStorage } from '../../server/src/records/RecordStorage.ts'
 
 /**
- * The acceptance suite every RecordStorage passes (SQLite now, PostgreSQL later). It checks
- * the contract in server/src/records/RecordStorage.ts at the JSON level only.
+ * The acceptance suite every RecordStorage passes (SQLite, PostgreSQL, and adapters outside this
+ * repository). It checks the RecordStorage contract of @tandem/server at the JSON level only.
  */
 export interface RecordStorageHarness {
   /** Opens a storage on this harness's backing store; may be called several times (several "instances"). */

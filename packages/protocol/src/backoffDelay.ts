@@ -1,5 +1,6 @@
-import { RecordsError } from './RecordsError.ts'
-
+// Retry timing shared by every reconnect and retry loop: the client's socket, its local
+// persistence and the records outbox. It lives in protocol, the bottom layer, so that document
+// sync need not import records to get it. Bad arguments are programmer errors: RangeError.
 export interface BackoffOptions {
   /** Ceiling of the first retry's delay. */
   baseMs?: number
@@ -14,7 +15,7 @@ export const DEFAULT_BACKOFF = { baseMs: 500, capMs: 30_000 } as const
 /** The largest delay allowed after `attempt` consecutive failures: base * 2^(attempt-1), capped. */
 export function backoffCeiling(attempt: number, options: BackoffOptions = {}): number {
   if (!Number.isInteger(attempt) || attempt < 1) {
-    throw new RecordsError('invalid-argument', 'attempt must be a positive integer')
+    throw new RangeError(`attempt must be a positive integer, got ${attempt}`)
   }
   const base = options.baseMs ?? DEFAULT_BACKOFF.baseMs
   const cap = options.capMs ?? DEFAULT_BACKOFF.capMs
@@ -31,7 +32,6 @@ export function backoffCeiling(attempt: number, options: BackoffOptions = {}): n
 export function backoffDelay(attempt: number, options: BackoffOptions = {}): number {
   const ceiling = backoffCeiling(attempt, options)
   const r = (options.random ?? Math.random)()
-  if (!(r >= 0 && r < 1))
-    throw new RecordsError('invalid-argument', `random() must return a number in [0, 1), got ${r}`)
+  if (!(r >= 0 && r < 1)) throw new RangeError(`random() must return a number in [0, 1), got ${r}`)
   return Math.floor(r * ceiling)
 }

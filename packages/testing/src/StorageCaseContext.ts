@@ -1,4 +1,4 @@
-import type { StorageAdapter } from '../../server/src/storage/StorageAdapter.ts'
+import type { StorageAdapter } from '@tandem/server'
 
 /** What the cases of the acceptance suite get: the adapter under test, and a way to reopen it. */
 export interface StorageCaseContext {

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest'
+import type { StorageCaseContext } from './StorageCaseContext.ts'
 import { asArrays, bytes } from './storageBytes.ts'
-import type { StorageCaseContext } from './storageCaseContext.ts'
 
 /** Acceptance cases about the adapter's life: reopen, large values, concurrency, close. */
 export function storageLifecycleCases({ storage: current, reopen }: StorageCaseContext): void {

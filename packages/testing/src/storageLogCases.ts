@@ -1,7 +1,7 @@
+import type { AppendEntry } from '@tandem/server'
 import { expect, it } from 'vitest'
-import type { AppendEntry } from '../../server/src/storage/StorageAdapter.ts'
+import type { StorageCaseContext } from './StorageCaseContext.ts'
 import { asArrays, bytes, total } from './storageBytes.ts'
-import type { StorageCaseContext } from './storageCaseContext.ts'
 
 /** Acceptance cases about the log: append, load, compact, remove, list. */
 export function storageLogCases({ storage: current }: StorageCaseContext): void {
