@@ -27,7 +27,10 @@ if (r.status !== 0) process.exit(r.status ?? 1)
 // npm packs the LICENSE of the package's own folder; there is one, at the root.
 for (const dir of packageDirs) copyFileSync(join(root, 'LICENSE'), join(root, dir, 'LICENSE'))
 // Plain JS that tsc does not copy: the compaction worker is started by file URL.
-copyFileSync(join(root, 'server/src/compactWorker.mjs'), join(root, 'server/dist/compactWorker.mjs'))
+copyFileSync(
+  join(root, 'server/src/docs/compaction/compactWorker.mjs'),
+  join(root, 'server/dist/docs/compaction/compactWorker.mjs'),
+)
 
 // tsc rewrites `./x.ts` to `./x.js` in the JavaScript it emits but not in declarations; a
 // consumer's compiler (and are-the-types-wrong) expects declarations to name the .js files.

@@ -33,13 +33,13 @@ const layers = {
 const byPkg = new Map(Object.entries(layers).map(([dir, l]) => [l.pkg, dir]))
 
 // The folder order of server/src, lowest first: a file may import its own folder or one listed
-// before it, and only index.ts may sit outside a folder. DISABLED until the server/src layout
-// step (issue 12) has moved the files into these folders; today server/src is mostly flat and
-// would fail every rule. Flip ENFORCE_SERVER_FOLDERS to true in that step. The checker's own
-// test turns it on with --server-folders.
+// before it, and only index.ts may sit outside a folder (each folder's README says what it holds).
 const SERVER_FOLDERS = ['ops', 'auth', 'storage', 'cluster', 'docs', 'records', 'net', 'http', 'main']
-const ENFORCE_SERVER_FOLDERS = false
-const serverFolders = ENFORCE_SERVER_FOLDERS || args.includes('--server-folders')
+const ENFORCE_SERVER_FOLDERS = true
+// A tree given on the command line (the checker's own tests plant small ones) is checked for
+// the folder order only with --server-folders; this repository always is.
+const plantedTree = args.some((a) => !a.startsWith('--'))
+const serverFolders = args.includes('--server-folders') || (ENFORCE_SERVER_FOLDERS && !plantedTree)
 
 const builtins = new Set(builtinModules)
 const sourceExt = /\.(ts|tsx|mts|js|mjs)$/

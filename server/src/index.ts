@@ -3,11 +3,14 @@ export { signToken } from './auth/signToken.ts'
 export { AuthError, createTokenVerifier, type TokenVerifier } from './auth/TokenVerifier.ts'
 export { MemoryHub, MemoryPubSub, type PubSub } from './cluster/PubSub.ts'
 export { RedisPubSub } from './cluster/RedisPubSub.ts'
-export { createLogger, type Logger } from './Logger.ts'
-export { Metrics } from './Metrics.ts'
-export type { RelayLimits } from './RelayContext.ts'
-export { PostgresRecordStorage } from './records/PostgresRecordStorage.ts'
+export { DEFAULT_LIMITS, type RelayOptions } from './main/relayOptions.ts'
+export { type Relay, RelayConfigError, startRelay } from './main/startRelay.ts'
+export { createLogger, type Logger } from './ops/Logger.ts'
+export { Metrics } from './ops/Metrics.ts'
+export type { RelayLimits } from './ops/RelayLimits.ts'
 export { type LiveChange, RecordService, type RecordServiceOptions } from './records/RecordService.ts'
+export { PostgresRecordStorage } from './storage/postgres/PostgresRecordStorage.ts'
+export { PostgresStorage, type PostgresStorageOptions } from './storage/postgres/PostgresStorage.ts'
 export type {
   ChangesRead,
   Decide,
@@ -17,12 +20,7 @@ export type {
   RecordStorage,
   WriteItem,
   WriteOutcome,
-} from './records/RecordStorage.ts'
-export { SqliteRecordStorage, type SqliteRecordStorageOptions } from './records/SqliteRecordStorage.ts'
-export { DEFAULT_LIMITS, type RelayOptions } from './relayOptions.ts'
-export { type Relay, RelayConfigError, startRelay } from './startRelay.ts'
-export { PostgresStorage, type PostgresStorageOptions } from './storage/PostgresStorage.ts'
-export { SqliteStorage, type SqliteStorageOptions } from './storage/SqliteStorage.ts'
+} from './storage/RecordStorage.ts'
 export {
   type AppendEntry,
   type DocInfo,
@@ -30,3 +28,5 @@ export {
   type StorageAdapter,
   type StoredDoc,
 } from './storage/StorageAdapter.ts'
+export { SqliteRecordStorage, type SqliteRecordStorageOptions } from './storage/sqlite/SqliteRecordStorage.ts'
+export { SqliteStorage, type SqliteStorageOptions } from './storage/sqlite/SqliteStorage.ts'

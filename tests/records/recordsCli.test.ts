@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseCliArgs, UsageError } from '../../server/src/parseCliArgs.ts'
+import { parseCliArgs, UsageError } from '../../server/src/main/parseCliArgs.ts'
 
 describe('records command-line flags', () => {
   it('reads authority collections and the tombstone horizon', () => {

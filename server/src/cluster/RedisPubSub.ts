@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module'
 import type { Redis } from 'ioredis'
-import type { Logger } from '../Logger.ts'
+import type { Logger } from '../ops/Logger.ts'
 import type { PubSub } from './PubSub.ts'
 
 /**

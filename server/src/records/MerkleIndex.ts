@@ -1,5 +1,5 @@
 import { type LwwRecord, type MerkleRequestBody, MerkleTree } from '@tandem/records'
-import type { RecordRow, RecordStorage } from './RecordStorage.ts'
+import type { RecordRow, RecordStorage } from '../storage/RecordStorage.ts'
 
 /** At most this many paths or ids per request: a depth-3 level has 4096 nodes. */
 const MAX_ITEMS = 4096

@@ -6,10 +6,10 @@ import {
   type MerkleRequestBody,
   type MutationResult,
 } from '@tandem/records'
-import type { Logger } from '../Logger.ts'
-import type { Metrics } from '../Metrics.ts'
+import type { Logger } from '../ops/Logger.ts'
+import type { Metrics } from '../ops/Metrics.ts'
+import type { RecordStorage } from '../storage/RecordStorage.ts'
 import { MerkleIndex } from './MerkleIndex.ts'
-import type { RecordStorage } from './RecordStorage.ts'
 import { type PageRead, readPage } from './readPage.ts'
 import { writeMutations } from './writeMutations.ts'
 

@@ -1,5 +1,5 @@
 import { decodeSyncToken, encodeSyncToken } from '@tandem/records'
-import type { RecordStorage } from './RecordStorage.ts'
+import type { RecordStorage } from '../storage/RecordStorage.ts'
 
 /** A page as wire JSON (a ChangesPage), plus the sequence number it ends at, which a live channel continues from. */
 export interface PageRead {

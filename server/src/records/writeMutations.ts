@@ -15,7 +15,7 @@ import {
   type RejectReason,
   recordDigest,
 } from '@tandem/records'
-import type { Decision, RecordRow, RecordStorage } from './RecordStorage.ts'
+import type { Decision, RecordRow, RecordStorage } from '../storage/RecordStorage.ts'
 
 export interface WriteContext {
   readonly storage: RecordStorage

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { LiveDoc } from '../../../server/src/LiveDoc.ts'
+import { LiveDoc } from '../../../server/src/docs/LiveDoc.ts'
 import { danglingOrigin, duplicateIds, throwingUpdates } from '../../helpers/craftedUpdates.ts'
 import { createRng, intIn, pick, type Rng, testSeed, word } from '../../helpers/prng.ts'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { RoomAwareness } from '../../../server/src/RoomAwareness.ts'
+import { RoomAwareness } from '../../../server/src/docs/RoomAwareness.ts'
 
 const entry = (clientID: number, clock: number, state: unknown) => ({ clientID, clock, state: JSON.stringify(state) })
 

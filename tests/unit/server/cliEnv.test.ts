@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseCliArgs, USAGE, UsageError } from '../../../server/src/parseCliArgs.ts'
+import { parseCliArgs, USAGE, UsageError } from '../../../server/src/main/parseCliArgs.ts'
 
 /** Every `--flag` of the help text with its variable and a value that parses. */
 const samples: Record<string, string> = {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { MemoryReclaimer } from '../../../server/src/MemoryReclaimer.ts'
-import { Metrics } from '../../../server/src/Metrics.ts'
+import { MemoryReclaimer } from '../../../server/src/ops/MemoryReclaimer.ts'
+import { Metrics } from '../../../server/src/ops/Metrics.ts'
 import { waitUntil } from '../../helpers/wait.ts'
 
 const MiB = 1024 * 1024

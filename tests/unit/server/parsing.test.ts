@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { parseCliArgs, UsageError } from '../../../server/src/parseCliArgs.ts'
-import { parseDocName } from '../../../server/src/parseDocName.ts'
+import { parseDocName } from '../../../server/src/docs/parseDocName.ts'
+import { parseCliArgs, UsageError } from '../../../server/src/main/parseCliArgs.ts'
 
 describe('parseDocName', () => {
   it('URL-decodes the path and ignores the query string', () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { MAX_TIMER_MS, setTimeoutAt } from '../../../server/src/longTimeout.ts'
+import { MAX_TIMER_MS, setTimeoutAt } from '../../../server/src/ops/longTimeout.ts'
 
 describe('setTimeoutAt', () => {
   beforeEach(() => {

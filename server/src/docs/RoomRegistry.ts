@@ -1,0 +1,56 @@
+import { Room } from './Room.ts'
+import type { RoomDeps } from './RoomDeps.ts'
+
+/**
+ * The rooms in memory. A room is created on first use and evicted by a periodic sweep once it
+ * has had no connection for `roomIdleMs` and holds no uncommitted write.
+ */
+export class RoomRegistry {
+  private readonly rooms = new Map<string, Room>()
+  private readonly sweepTimer: NodeJS.Timeout
+
+  constructor(private readonly ctx: RoomDeps) {
+    const { roomIdleMs, stateIdleMs } = ctx.limits
+    const every = Math.max(10, Math.min(roomIdleMs, stateIdleMs, 5_000) / 2)
+    this.sweepTimer = setInterval(() => this.sweep(), every)
+    this.sweepTimer.unref()
+  }
+
+  get(name: string): Room {
+    let room = this.rooms.get(name)
+    if (!room) {
+      room = new Room(name, this.ctx)
+      this.rooms.set(name, room)
+      this.ctx.cluster?.join(name)
+    }
+    return room
+  }
+
+  peek(name: string): Room | undefined {
+    return this.rooms.get(name)
+  }
+
+  sweep(now = Date.now()): void {
+    const { roomIdleMs, stateIdleMs } = this.ctx.limits
+    for (const [name, room] of this.rooms) {
+      if (room.canEvict(now, roomIdleMs)) {
+        this.rooms.delete(name)
+        this.ctx.cluster?.leave(name)
+        // An idle document is folded into its snapshot, so its next open reads one row.
+        if (room.hasLog) this.ctx.compactor.schedule(name)
+      } else room.releaseStateIfIdle(now, stateIdleMs)
+    }
+  }
+
+  get size(): number {
+    return this.rooms.size
+  }
+
+  values(): IterableIterator<Room> {
+    return this.rooms.values()
+  }
+
+  stop(): void {
+    clearInterval(this.sweepTimer)
+  }
+}

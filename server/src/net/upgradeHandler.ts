@@ -1,0 +1,151 @@
+import type { IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { CloseCode, ProtocolError, TANDEM_SUBPROTOCOL } from '@tandem/protocol'
+import type { WebSocketServer } from 'ws'
+import { Access } from '../auth/Access.ts'
+import { hostAllowed, originAllowed, type RequestPolicy } from '../auth/requestPolicy.ts'
+import { AuthError } from '../auth/TokenVerifier.ts'
+import { parseDocName } from '../docs/parseDocName.ts'
+import type { Room } from '../docs/Room.ts'
+import type { RoomRegistry } from '../docs/RoomRegistry.ts'
+import { setTimeoutAt } from '../ops/longTimeout.ts'
+import { acceptSocket, dispatchGuarded } from './acceptSocket.ts'
+import { Connection } from './Connection.ts'
+import { handleMessage } from './handleMessage.ts'
+import type { RelayContext } from './RelayContext.ts'
+import { TandemSession } from './tandem/TandemSession.ts'
+
+export interface UpgradeOptions {
+  ctx: RelayContext
+  rooms: RoomRegistry
+  wss: WebSocketServer
+  heartbeatMs: number
+  policy: RequestPolicy
+  isClosing: () => boolean
+  /** Called for every accepted connection; returns what to do when it closes. */
+  track: (conn: Connection, ip: string) => () => void
+  connectionsFrom: (ip: string) => number
+}
+
+function refuse(socket: Duplex, status: string): void {
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
+}
+
+let nextConnId = 1
+
+/**
+ * Routes a WebSocket upgrade: a socket asking for Tandem's subprotocol becomes a Tandem
+ * session (it authenticates in its first frame); any other is a stock y-websocket client of
+ * the document its path names, with its token in the `token` query parameter.
+ */
+export function upgradeHandler(o: UpgradeOptions) {
+  const { ctx, rooms, wss } = o
+  return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    socket.on('error', () => socket.destroy())
+    if (o.isClosing()) return refuse(socket, '503 Service Unavailable')
+    if (!hostAllowed(o.policy, req.headers.host)) {
+      ctx.metrics.inc('tandem_rejected_upgrades_total', 'Upgrades refused, by reason', { reason: 'host' })
+      return refuse(socket, '403 Forbidden')
+    }
+    // Browsers let any page open a WebSocket anywhere; the Origin says whose page it is.
+    if (!originAllowed(o.policy, req.headers.origin, true)) {
+      ctx.metrics.inc('tandem_rejected_upgrades_total', 'Upgrades refused, by reason', { reason: 'origin' })
+      return refuse(socket, '403 Forbidden')
+    }
+    const ip = req.socket.remoteAddress ?? ''
+    const perIp = ctx.limits.maxConnectionsPerIp
+    if (perIp > 0 && o.connectionsFrom(ip) >= perIp) {
+      ctx.metrics.inc('tandem_rejected_upgrades_total', 'Upgrades refused, by reason', { reason: 'per_ip' })
+      return refuse(socket, '429 Too Many Requests')
+    }
+    const tandem = (req.headers['sec-websocket-protocol'] ?? '').split(',').some((p) => p.trim() === TANDEM_SUBPROTOCOL)
+    const name = tandem ? '' : parseDocName(req.url ?? '/', ctx.limits.maxDocNameLength)
+    if (name === null) return refuse(socket, '400 Bad Request')
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const conn = new Connection(ws, nextConnId++, ctx.limits.maxBufferedBytes, ctx.log, ctx.metrics)
+      const untrack = o.track(conn, ip)
+      if (tandem) {
+        const session = new TandemSession(ctx, rooms, conn, o.heartbeatMs)
+        acceptSocket(ctx, conn, {
+          frame: (f) => session.handle(f),
+          closed: () => {
+            untrack()
+            session.closed()
+          },
+        })
+        return
+      }
+      acceptStock(ctx, rooms, conn, name, req.url ?? '/', untrack)
+    })
+  }
+}
+
+/** Frames a stock client may send before its token is checked; it sends two or three. */
+const MAX_FRAMES_BEFORE_AUTH = 32
+
+function acceptStock(
+  ctx: RelayContext,
+  rooms: RoomRegistry,
+  conn: Connection,
+  name: string,
+  url: string,
+  untrack: () => void,
+): void {
+  // Frames arriving while the token is checked wait, so the client's first sync is not lost.
+  const early: Uint8Array[] = []
+  let handle: ((frame: Uint8Array) => void) | null = null
+  let room: Room | null = null
+  acceptSocket(ctx, conn, {
+    frame: (f) => {
+      if (handle) return handle(f)
+      if (early.length >= MAX_FRAMES_BEFORE_AUTH)
+        throw new ProtocolError('too many frames before auth', CloseCode.LimitExceeded)
+      early.push(f.slice())
+    },
+    closed: () => {
+      untrack()
+      room?.leave(conn)
+    },
+  })
+  const token = new URL(url, 'http://relay').searchParams.get('token')
+  authorizeStock(ctx, token, name)
+    .then(
+      (access) => {
+        if (conn.closed) return
+        const joined = rooms.get(name)
+        room = joined
+        const canWrite = access.canWriteDoc(name)
+        handle = (f) => handleMessage(ctx, joined, conn, f, canWrite)
+        joined.join(conn)
+        joined.greet(conn)
+        for (const f of early.splice(0)) dispatchGuarded(ctx, conn, handle, f)
+        expireAt(conn, access.expiresAt)
+      },
+      (err: unknown) => {
+        const reason = err instanceof AuthError ? err.reason : 'invalid'
+        ctx.metrics.inc('tandem_auth_failures_total', 'Rejected tokens', { reason, path: 'stock' })
+        const message = err instanceof AuthError ? err.message : 'invalid token'
+        conn.close(reason === 'forbidden' ? CloseCode.Forbidden : CloseCode.Unauthorized, message)
+      },
+    )
+    // Whatever went wrong while joining costs this one connection, never the process.
+    .catch((err: unknown) => {
+      ctx.log.error('unexpected error accepting a socket', { conn: conn.id, error: String(err) })
+      conn.close(CloseCode.InternalError, 'internal error')
+    })
+}
+
+async function authorizeStock(ctx: RelayContext, token: string | null, doc: string): Promise<Access> {
+  if (!ctx.verifyToken) return Access.open()
+  const access = Access.of(await ctx.verifyToken(token))
+  // The name is the client's own text: it stays out of the close reason (and its byte limit).
+  if (!access.canReadDoc(doc)) throw new AuthError('forbidden', 'token does not open this document')
+  return access
+}
+
+/** Stock clients cannot refresh a token in place: they are closed when it expires. */
+function expireAt(conn: Connection, expiresAt: number): void {
+  if (!Number.isFinite(expiresAt)) return
+  const cancel = setTimeoutAt(() => conn.close(CloseCode.Unauthorized, 'token expired'), expiresAt)
+  conn.ws.once('close', cancel)
+}
