@@ -9,10 +9,19 @@ import type { PubSub } from './PubSub.ts'
 export class Cluster {
   readonly instanceId = randomUUID()
 
-  constructor(
-    readonly pubsub: PubSub,
-    private readonly onMessage: (doc: string, message: ClusterMessage) => void,
-  ) {}
+  private readonly listeners = new Set<(doc: string, message: ClusterMessage) => void>()
+
+  constructor(readonly pubsub: PubSub) {}
+
+  /** Subscribes to other instances' messages about joined documents; returns the unsubscribe. */
+  onDocMessage(listener: (doc: string, message: ClusterMessage) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  private onMessage(doc: string, message: ClusterMessage): void {
+    for (const listener of this.listeners) listener(doc, message)
+  }
 
   join(doc: string): void {
     this.pubsub.subscribe(`doc:${doc}`, (bytes) => {

@@ -9,11 +9,32 @@ export class RoomRegistry {
   private readonly rooms = new Map<string, Room>()
   private readonly sweepTimer: NodeJS.Timeout
 
+  private readonly unsubscribe: (() => void)[] = []
+
   constructor(private readonly ctx: RoomDeps) {
     const { roomIdleMs, stateIdleMs } = ctx.limits
     const every = Math.max(10, Math.min(roomIdleMs, stateIdleMs, 5_000) / 2)
     this.sweepTimer = setInterval(() => this.sweep(), every)
     this.sweepTimer.unref()
+    // Events reach a room only while it is loaded: an evicted one reads storage when it returns.
+    this.unsubscribe.push(ctx.compactor.onCompacted((doc, n, bytes, size) => this.peek(doc)?.compacted(n, bytes, size)))
+    const cluster = ctx.cluster
+    if (cluster) {
+      this.unsubscribe.push(
+        cluster.onDocMessage((doc, m) => {
+          const room = this.peek(doc)
+          if (m.kind === 'update') room?.remoteUpdate(m.update)
+          else if (m.kind === 'awareness') room?.remoteAwareness(m.from, m.update)
+          else if (m.kind === 'deleted') room?.markDeleted(Date.now())
+          else if (m.kind === 'restored') room?.undelete()
+        }),
+      )
+    }
+  }
+
+  /** Messages from the other instances may have been lost: every loaded room reads what it missed. */
+  resync(): void {
+    for (const room of this.rooms.values()) room.resync()
   }
 
   get(name: string): Room {
@@ -52,5 +73,6 @@ export class RoomRegistry {
 
   stop(): void {
     clearInterval(this.sweepTimer)
+    for (const unsubscribe of this.unsubscribe.splice(0)) unsubscribe()
   }
 }

@@ -102,26 +102,13 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     purgeIntervalMs: options.purgeIntervalMs,
   })
   const committer = new GroupCommitter(storage, log, metrics)
-  let rooms: RoomRegistry | undefined
   const pubsub = options.pubsub ?? null
-  const cluster = pubsub
-    ? new Cluster(pubsub, (doc, m) => {
-        const room = rooms?.peek(doc)
-        if (m.kind === 'update') room?.remoteUpdate(m.update)
-        else if (m.kind === 'awareness') room?.remoteAwareness(m.from, m.update)
-        else if (m.kind === 'deleted') room?.markDeleted(Date.now())
-        else if (m.kind === 'restored') room?.undelete()
-      })
-    : null
+  const cluster = pubsub ? new Cluster(pubsub) : null
   if (cluster) {
     cluster.joinRecords((collection) => records.remoteCommitted(collection))
     records.onCommit = (collection) => cluster.publishRecords(collection)
   }
-  pubsub?.onResync(() => {
-    for (const room of rooms?.values() ?? []) room.resync()
-    for (const collection of records.collections()) records.remoteCommitted(collection)
-  })
-  const compactor = new Compactor(storage, log, (doc, n, bytes, size) => rooms?.peek(doc)?.compacted(n, bytes, size))
+  const compactor = new Compactor(storage, log)
   const ctx: RelayContext = {
     storage,
     committer,
@@ -139,8 +126,13 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
       metrics,
     }),
   }
+  // The registry subscribes to compaction and cluster events itself; a pub/sub outage means
+  // messages may be lost, so rooms and record subscribers read what they missed from storage.
   const registry = new RoomRegistry(ctx)
-  rooms = registry
+  pubsub?.onResync(() => {
+    registry.resync()
+    for (const collection of records.collections()) records.remoteCommitted(collection)
+  })
   const conns = new Set<Connection>()
   const perIp = new Map<string, number>()
   let closing = false

@@ -24,7 +24,7 @@ async function roomDoc(): Promise<RoomDoc> {
   const storage = new SqliteStorage({ file: join(dir, 'db.sqlite') })
   const log = createLogger('silent')
   const metrics = new Metrics()
-  const compactor = new Compactor(storage, log, () => {})
+  const compactor = new Compactor(storage, log)
   const ctx: RelayContext = {
     storage,
     committer: new GroupCommitter(storage, log, metrics),

@@ -7,6 +7,14 @@ import { CompactionWorker } from './CompactionWorker.ts'
  * path. The snapshot is re-encoded through a Y.Doc so deleted content is garbage-collected
  * and the stored form stays near the size of the visible document.
  */
+/** Told after a document's log was folded into its snapshot: how much it removed and wrote. */
+export type CompactedListener = (
+  doc: string,
+  removedUpdates: number,
+  removedBytes: number,
+  snapshotBytes: number,
+) => void
+
 export class Compactor {
   private readonly queue = new Set<string>()
   private readonly worker = new CompactionWorker()
@@ -15,17 +23,19 @@ export class Compactor {
   private again = false
   private stopped = false
 
+  private readonly listeners = new Set<CompactedListener>()
+
   constructor(
     private readonly storage: StorageAdapter,
     private readonly log: Logger,
-    private readonly onCompacted: (
-      doc: string,
-      removedUpdates: number,
-      removedBytes: number,
-      snapshotBytes: number,
-    ) => void,
   ) {
     this.worker.warm()
+  }
+
+  /** Subscribes to finished compactions (the room registry tells the loaded room); returns the unsubscribe. */
+  onCompacted(listener: CompactedListener): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
   }
 
   schedule(doc: string): void {
@@ -72,7 +82,7 @@ export class Compactor {
     const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates
     const snapshot = await this.worker.merge(parts)
     await this.storage.compact(doc, snapshot, stored.head)
-    this.onCompacted(doc, stored.updates.length, stored.logBytes, snapshot.length)
+    for (const listener of this.listeners) listener(doc, stored.updates.length, stored.logBytes, snapshot.length)
   }
 
   /** Resolves when no compaction is queued or running. */
