@@ -4,25 +4,13 @@ import { RedisPubSub } from '../cluster/RedisPubSub.ts'
 import { createLogger } from '../ops/Logger.ts'
 import { installSafetyNet } from '../ops/safetyNet.ts'
 import { PostgresStorage } from '../storage/postgres/PostgresStorage.ts'
+import { readSecret, resolveServeConfig } from './config.ts'
 import { type CliOptions, parseCliArgs, USAGE, UsageError } from './parseCliArgs.ts'
 import { parseTokenArgs } from './parseTokenArgs.ts'
-import { MIN_SECRET_BYTES, RelayConfigError, startRelay } from './startRelay.ts'
+import { RelayConfigError, startRelay } from './startRelay.ts'
 
 /** Hard limit for a graceful stop; past it the process exits non-zero rather than hang. */
 const SHUTDOWN_TIMEOUT_MS = 5_000
-
-function readSecret(file: string | undefined, env: NodeJS.ProcessEnv): Uint8Array | undefined {
-  const text = file ? readFileSync(file, 'utf8').trim() : env.TANDEM_SECRET
-  if (!text) return undefined
-  const secret = new TextEncoder().encode(text)
-  if (secret.length < MIN_SECRET_BYTES) {
-    const source = file ? `the secret in ${file}` : 'TANDEM_SECRET'
-    throw new UsageError(
-      `${source} is ${secret.length} bytes; it must be at least ${MIN_SECRET_BYTES} (e.g. openssl rand -base64 32)`,
-    )
-  }
-  return secret
-}
 
 async function token(argv: string[]): Promise<void> {
   const command = parseTokenArgs(argv)
@@ -32,25 +20,11 @@ async function token(argv: string[]): Promise<void> {
 }
 
 async function serve(options: CliOptions): Promise<void> {
-  const secret = readSecret(options.secretFile, process.env)
-  const publicKeyPem = options.publicKeyFile ? readFileSync(options.publicKeyFile, 'utf8') : undefined
-  if (secret || publicKeyPem) options.auth = { secret, publicKeyPem, publicKeyAlgorithm: options.publicKeyAlgorithm }
-  if (options.adminTokenFile) options.adminToken = readFileSync(options.adminTokenFile, 'utf8').trim()
-  if (options.metricsTokenFile) options.metricsToken = readFileSync(options.metricsTokenFile, 'utf8').trim()
-  if (options.metricsToken !== undefined && options.metricsToken.length < 16) {
-    throw new UsageError('the metrics token must be at least 16 characters')
-  }
-  if (options.adminToken !== undefined && options.adminToken.length < 16) {
-    throw new UsageError('the admin token must be at least 16 characters')
-  }
-  const logger = createLogger(options.logLevel)
-  // Schema and channel prefix let several deployments (or test runs) share one database and one Redis.
-  const env = process.env
-  if (options.postgresUrl) {
-    options.storage = await PostgresStorage.connect({ url: options.postgresUrl, schema: env.TANDEM_POSTGRES_SCHEMA })
-  }
-  if (options.redisUrl) options.pubsub = new RedisPubSub(options.redisUrl, env.TANDEM_REDIS_PREFIX ?? 'tandem:', logger)
-  const relay = await startRelay({ ...options, logger })
+  const config = resolveServeConfig(options, process.env)
+  const logger = createLogger(config.logLevel)
+  const storage = config.postgres ? await PostgresStorage.connect(config.postgres) : undefined
+  const pubsub = config.redis ? new RedisPubSub(config.redis.url, config.redis.prefix, logger) : undefined
+  const relay = await startRelay({ ...config.relay, storage, pubsub, logger })
   installSafetyNet(logger, relay.metrics)
   let stopping = false
   const stop = (signal: string) => {
@@ -73,7 +47,7 @@ async function serve(options: CliOptions): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'))
   process.on('SIGINT', () => stop('SIGINT'))
   process.stdout.write(`tandem-server listening on ${relay.url}\n`)
-  logger.info('listening', { url: relay.url, data: options.dataDir, auth: Boolean(options.auth) })
+  logger.info('listening', { url: relay.url, data: config.relay.dataDir, auth: Boolean(config.relay.auth) })
 }
 
 /** From package.json, one folder up from both src/ and the compiled dist/. */

@@ -160,7 +160,6 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions
       throw new UsageError(`--tombstone-horizon: ${(err as Error).message}`)
     }
   }
-  if (env.TANDEM_SECRET && !options.secretFile) options.auth = { secret: env.TANDEM_SECRET }
   for (const [flag, key, envName, min, max] of LIMIT_FLAGS) {
     const n = integer(`--${flag}`, str(flag, envName), min, max)
     if (n !== undefined) options[key] = n
