@@ -2,54 +2,21 @@
 // is back; two tabs elect one leader (Web Locks) that flushes the other tab's writes; an
 // authority conflict rolls the optimistic value back in the page; the Merkle check-in repairs
 // a record corrupted in IndexedDB.
-import { join } from 'node:path'
-import type { BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { bundlePage } from '../../browser/support/bundlePage.ts'
-import { launchChromium } from '../../browser/support/chromium.ts'
-import { type StaticServer, startStaticServer } from '../../browser/support/staticServer.ts'
-import { removeDir } from '../../helpers/tempDir.ts'
-import { type RecordsRig, rest, startRecordsRig } from '../recordsRig.ts'
+import { describe, expect, it } from 'vitest'
+import { rest } from '../recordsRig.ts'
 import { pullAll, setMutation } from '../recordsWire.ts'
+import { until, useRecordsChromium } from './recordsChromiumRig.ts'
 
-let rig: RecordsRig
-let web: StaticServer
-let pageDir: string
-let browser: Awaited<ReturnType<typeof launchChromium>>
-
-beforeAll(async () => {
-  pageDir = (await bundlePage(join(import.meta.dirname, 'recordsPage.ts'), 'records harness')).dir
-  web = await startStaticServer(pageDir)
-  browser = await launchChromium()
-  rig = await startRecordsRig({ authorityCollections: ['approvals'] })
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await web?.close()
-  await rig?.close()
-  if (pageDir) await removeDir(pageDir)
-})
-
-async function openTab(context: BrowserContext): Promise<Page> {
-  const page = await context.newPage()
-  page.on('pageerror', (e) => process.stderr.write(`[page error] ${e.message}\n`))
-  await page.goto(`${web.origin}/?relay=${encodeURIComponent(rig.relay.url)}`)
-  await page.waitForFunction(() => Boolean(window.recordsHarness), null, { timeout: 10_000 })
-  return page
-}
-
-const until = (page: Page, predicate: () => boolean, timeout = 15_000) =>
-  page.waitForFunction(predicate, null, { timeout, polling: 20 })
+const t = useRecordsChromium({ authorityCollections: ['approvals'] })
 
 describe('records in Chromium (IndexedDB outbox)', () => {
   it('offline writes survive a reload and flush when the relay is back', async () => {
-    const context = await browser.newContext()
-    const page = await openTab(context)
+    const context = await t.browser.newContext()
+    const page = await t.openTab(context)
     await page.evaluate(() => window.recordsHarness.open('tasks'))
     await until(page, () => window.recordsHarness.status().state === 'synced')
-    const port = rig.relay.port
-    await rig.relay.close()
+    const port = t.rig.relay.port
+    await t.rig.relay.close()
     await until(page, () => window.recordsHarness.status().state === 'offline')
     await page.evaluate(async () => {
       await window.recordsHarness.put('t1', { title: 'written offline' })
@@ -60,27 +27,27 @@ describe('records in Chromium (IndexedDB outbox)', () => {
     const reopened = await page.evaluate(() => window.recordsHarness.open('tasks'))
     expect(reopened.map((r) => r.id)).toEqual(['t1', 't2'])
     expect((await page.evaluate(() => window.recordsHarness.status())).pending).toBe(2)
-    await rig.restart({ port })
+    await t.rig.restart({ port })
     await until(
       page,
       () => window.recordsHarness.status().state === 'synced' && window.recordsHarness.status().pending === 0,
     )
-    expect([...(await pullAll(rig.http, 'tasks')).records.keys()].sort()).toEqual(['t1', 't2'])
+    expect([...(await pullAll(t.rig.http, 'tasks')).records.keys()].sort()).toEqual(['t1', 't2'])
     await context.close()
   })
 
   it('two tabs: one leader flushes the outbox, also the other tab’s writes', async () => {
-    const context = await browser.newContext()
-    const a = await openTab(context)
+    const context = await t.browser.newContext()
+    const a = await t.openTab(context)
     await a.evaluate(() => window.recordsHarness.open('board'))
     await until(a, () => window.recordsHarness.status().leader)
-    const b = await openTab(context)
+    const b = await t.openTab(context)
     await b.evaluate(() => window.recordsHarness.open('board'))
     expect((await b.evaluate(() => window.recordsHarness.status())).leader).toBe(false)
     await b.evaluate(() => window.recordsHarness.put('from-b', { title: 'B wrote this' }))
     await until(a, () => window.recordsHarness.all().some((r) => r.id === 'from-b'))
     await until(b, () => window.recordsHarness.status().pending === 0)
-    expect((await pullAll(rig.http, 'board')).records.has('from-b')).toBe(true)
+    expect((await pullAll(t.rig.http, 'board')).records.has('from-b')).toBe(true)
     await context.close()
   })
 
@@ -88,11 +55,11 @@ describe('records in Chromium (IndexedDB outbox)', () => {
     const seed = Array.from({ length: 200 }, (_, i) =>
       setMutation(`r${i}`, { title: `task ${i}` }, { collection: 'repair' }),
     )
-    expect((await rest(`${rig.http}/v1/records/repair`, { method: 'POST', body: { mutations: seed } })).status).toBe(
+    expect((await rest(`${t.rig.http}/v1/records/repair`, { method: 'POST', body: { mutations: seed } })).status).toBe(
       200,
     )
-    const context = await browser.newContext()
-    const page = await openTab(context)
+    const context = await t.browser.newContext()
+    const page = await t.openTab(context)
     await page.evaluate(() => window.recordsHarness.open('repair'))
     await until(page, () => window.recordsHarness.checkIns().length === 1)
     expect((await page.evaluate(() => window.recordsHarness.checkIns()))[0]!.equal).toBe(true)
@@ -113,10 +80,10 @@ describe('records in Chromium (IndexedDB outbox)', () => {
   it('an authority conflict is rejected and the page rolls back to the server value', async () => {
     const seed = setMutation('req', { state: 'pending' }, { collection: 'approvals', base: { state: null } })
     expect(
-      (await rest(`${rig.http}/v1/records/approvals`, { method: 'POST', body: { mutations: [seed] } })).status,
+      (await rest(`${t.rig.http}/v1/records/approvals`, { method: 'POST', body: { mutations: [seed] } })).status,
     ).toBe(200)
-    const context = await browser.newContext()
-    const page = await openTab(context)
+    const context = await t.browser.newContext()
+    const page = await t.openTab(context)
     await page.evaluate(() => window.recordsHarness.open('approvals'))
     await until(
       page,
@@ -127,7 +94,7 @@ describe('records in Chromium (IndexedDB outbox)', () => {
     const seen = seed.op === 'set' ? seed.fields.state!.stamp : null
     const approve = setMutation('req', { state: 'approved' }, { collection: 'approvals', base: { state: seen } })
     expect(
-      (await rest(`${rig.http}/v1/records/approvals`, { method: 'POST', body: { mutations: [approve] } })).status,
+      (await rest(`${t.rig.http}/v1/records/approvals`, { method: 'POST', body: { mutations: [approve] } })).status,
     ).toBe(200)
     await page.evaluate(() => window.recordsHarness.setOnline(true))
     await until(page, () => window.recordsHarness.rejected().length === 1)

@@ -2,45 +2,13 @@
 // a reload now would show every pulled record (the pages are committed in IndexedDB, not only
 // in memory), and two tabs writing one record must leave the field-level LWW winner stored,
 // not whichever tab committed last with an older merge in its memory.
-import { join } from 'node:path'
-import type { BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { bundlePage } from '../../browser/support/bundlePage.ts'
-import { launchChromium } from '../../browser/support/chromium.ts'
-import { type StaticServer, startStaticServer } from '../../browser/support/staticServer.ts'
-import { removeDir } from '../../helpers/tempDir.ts'
-import { type RecordsRig, rest, startRecordsRig } from '../recordsRig.ts'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { rest } from '../recordsRig.ts'
 import { setMutation } from '../recordsWire.ts'
+import { until, useRecordsChromium } from './recordsChromiumRig.ts'
 
-let rig: RecordsRig
-let web: StaticServer
-let pageDir: string
-let browser: Awaited<ReturnType<typeof launchChromium>>
-
-beforeAll(async () => {
-  pageDir = (await bundlePage(join(import.meta.dirname, 'recordsPage.ts'), 'records harness')).dir
-  web = await startStaticServer(pageDir)
-  browser = await launchChromium()
-  rig = await startRecordsRig()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await web?.close()
-  await rig?.close()
-  if (pageDir) await removeDir(pageDir)
-})
-
-async function openTab(context: BrowserContext): Promise<Page> {
-  const page = await context.newPage()
-  page.on('pageerror', (e) => process.stderr.write(`[page error] ${e.message}\n`))
-  await page.goto(`${web.origin}/?relay=${encodeURIComponent(rig.relay.url)}`)
-  await page.waitForFunction(() => Boolean(window.recordsHarness), null, { timeout: 10_000 })
-  return page
-}
-
-const until = (page: Page, predicate: () => boolean, timeout = 15_000) =>
-  page.waitForFunction(predicate, null, { timeout, polling: 20 })
+const t = useRecordsChromium()
 
 describe('records in Chromium: the status and the store tell the truth', () => {
   it('says synced only once every pulled record is stored in IndexedDB', async () => {
@@ -49,18 +17,18 @@ describe('records in Chromium: the status and the store tell the truth', () => {
       const mutations = Array.from({ length: 1_000 }, (_, k) =>
         setMutation(`r${i + k}`, { title: `record ${i + k}` }, { collection: 'bulk' }),
       )
-      expect((await rest(`${rig.http}/v1/records/bulk`, { method: 'POST', body: { mutations } })).status).toBe(200)
+      expect((await rest(`${t.rig.http}/v1/records/bulk`, { method: 'POST', body: { mutations } })).status).toBe(200)
     }
-    const context = await browser.newContext()
-    const page = await openTab(context)
+    const context = await t.browser.newContext()
+    const page = await t.openTab(context)
     const counts = await page.evaluate(() => window.recordsHarness.countAtSynced('bulk'))
     expect(counts).toEqual({ memory: total, stored: total })
     await context.close()
   })
 
   it('upgrades a version-1 record store (a row per record) without losing records', async () => {
-    const context = await browser.newContext()
-    const page = await openTab(context)
+    const context = await t.browser.newContext()
+    const page = await t.openTab(context)
     const stamp = { wall: 1, counter: 0, node: 'n1' }
     const record = (id: string) => ({ id, fields: { t: { value: id, stamp } } })
     const rows = [
@@ -76,13 +44,13 @@ describe('records in Chromium: the status and the store tell the truth', () => {
   })
 
   it('two tabs writing one record store the LWW winner, the one both tabs show', async () => {
-    const context = await browser.newContext()
-    const [a, b] = [await openTab(context), await openTab(context)]
+    const context = await t.browser.newContext()
+    const [a, b] = [await t.openTab(context), await t.openTab(context)]
     for (const tab of [a, b]) await tab.evaluate(() => window.recordsHarness.open('lww'))
     for (const tab of [a, b]) await until(tab, () => window.recordsHarness.status().state === 'synced')
     // With the relay gone, only the tabs write the store: no server page can repair it.
-    const port = rig.relay.port
-    await rig.relay.close()
+    const port = t.rig.relay.port
+    await t.rig.relay.close()
     const mismatches: string[] = []
     for (let k = 0; k < 12; k++) {
       await Promise.all([
@@ -105,7 +73,7 @@ describe('records in Chromium: the status and the store tell the truth', () => {
       if (stored !== view) mismatches.push(`round ${k}: shown ${view}, stored ${stored}`)
     }
     expect(mismatches).toEqual([])
-    await rig.restart({ port })
+    await t.rig.restart({ port })
     await context.close()
   })
 })
