@@ -136,10 +136,23 @@ export async function healthz(baseWsUrl: string): Promise<number> {
   return res.status
 }
 
+/** The series of a relay's /metrics, by name with labels (a token if /metrics asks for one). */
+export async function metricsOf(server: ServerProcess, token?: string): Promise<Map<string, number>> {
+  const res = await fetch(`${server.url.replace(/^ws:/, 'http:')}/metrics`, {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+    signal: AbortSignal.timeout(5_000),
+  })
+  const values = new Map<string, number>()
+  for (const line of (await res.text()).split('\n')) {
+    if (line.startsWith('#') || !line.trim()) continue
+    const space = line.lastIndexOf(' ')
+    values.set(line.slice(0, space), Number(line.slice(space + 1)))
+  }
+  return values
+}
+
 /** tandem_uncaught_total of a relay: errors that slipped past every handler to the process. */
-export async function uncaughtCount(server: ServerProcess): Promise<number> {
-  const res = await fetch(`${server.url.replace(/^ws:/, 'http:')}/metrics`, { signal: AbortSignal.timeout(5_000) })
-  const line = (await res.text()).split('\n').find((l) => l.startsWith('tandem_uncaught_total '))
+export async function uncaughtCount(server: ServerProcess, token?: string): Promise<number> {
   // a relay without the counter has no safety net: count that as a failure, not as zero
-  return line === undefined ? Number.NaN : Number(line.split(' ')[1])
+  return (await metricsOf(server, token)).get('tandem_uncaught_total') ?? Number.NaN
 }

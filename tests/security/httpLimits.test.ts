@@ -2,10 +2,10 @@ import { statSync, writeFileSync } from 'node:fs'
 import { connect, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { killAllServers, type ServerProcess, spawnServer } from '../helpers/serverProcess.ts'
+import { killAllServers, metricsOf, type ServerProcess, spawnServer } from '../helpers/serverProcess.ts'
 import { makeTempDir, removeDir } from '../helpers/tempDir.ts'
 import { waitUntil, withTimeout } from '../helpers/wait.ts'
-import { assertServing, get, metricsOf, rawHttp } from './securityRig.ts'
+import { assertServing, get, rawHttp } from './securityRig.ts'
 
 // Plain HTTP sockets are a resource too: a peer that opens thousands and sends headers one
 // byte a minute (slowloris) held them for Node's 60 s default, uncounted.

@@ -1,7 +1,7 @@
 import { connect } from 'node:net'
 import { expect } from 'vitest'
 import { syncedClient } from '../helpers/client.ts'
-import { healthz, type ServerProcess } from '../helpers/serverProcess.ts'
+import { healthz, type ServerProcess, uncaughtCount } from '../helpers/serverProcess.ts'
 import { waitUntil } from '../helpers/wait.ts'
 
 /**
@@ -56,24 +56,6 @@ export const get = (path: string, headers: Record<string, string> = {}) =>
     .map(([k, v]) => `${k}: ${v}\r\n`)
     .join('')}Connection: close\r\n\r\n`
 
-const http = (server: ServerProcess) => server.url.replace(/^ws:/, 'http:')
-
-/** The counters of /metrics, by series (name with labels). */
-export async function metricsOf(server: ServerProcess, token?: string): Promise<Map<string, number>> {
-  const res = await fetch(`${http(server)}/metrics`, {
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-    signal: AbortSignal.timeout(5_000),
-  })
-  const text = await res.text()
-  const values = new Map<string, number>()
-  for (const line of text.split('\n')) {
-    if (line.startsWith('#') || !line.trim()) continue
-    const space = line.lastIndexOf(' ')
-    values.set(line.slice(0, space), Number(line.slice(space + 1)))
-  }
-  return values
-}
-
 let probes = 0
 
 /** Two fresh stock clients of a new document: the second sees the first's edit. */
@@ -98,7 +80,7 @@ export async function assertServing(
 ): Promise<void> {
   expect(server.alive(), `the relay died: ${server.stderr()}`).toBe(true)
   expect(await healthz(server.url)).toBe(200)
-  expect((await metricsOf(server, o.metricsToken)).get('tandem_uncaught_total'), 'uncaught errors').toBe(0)
+  expect(await uncaughtCount(server, o.metricsToken), 'uncaught errors').toBe(0)
   expect(server.logCount('uncaught'), server.stderr()).toBe(0)
   await twoClientsSync(server, o.token)
 }

@@ -37,14 +37,6 @@ export function requestPolicy(o: PolicyOptions): RequestPolicy {
   }
 }
 
-/** Control bytes (NUL included) have no business in a path; file APIs throw on NUL. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
-const CONTROL = /[\u0000-\u001f\u007f]/
-
-export function hasControlBytes(text: string): boolean {
-  return CONTROL.test(text)
-}
-
 function hostName(host: string): string {
   const h = host.trim().toLowerCase()
   if (h.startsWith('[')) return h.slice(0, h.indexOf(']') + 1)

@@ -1,3 +1,5 @@
+import { hasControlBytes } from '../ops/hasControlBytes.ts'
+
 /**
  * The document name of a WebSocket URL: its URL-decoded path without the leading slash; the
  * query string is not part of it. Returns null for a name that is empty, too long, not
@@ -17,6 +19,5 @@ export function parseDocName(url: string, maxLength: number): string | null {
 
 /** A name is 1..maxLength characters with no control characters. */
 export function validDocName(name: string, maxLength: number): boolean {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
-  return name.length > 0 && name.length <= maxLength && !/[\u0000-\u001f\u007f]/.test(name)
+  return name.length > 0 && name.length <= maxLength && !hasControlBytes(name)
 }

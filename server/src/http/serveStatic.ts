@@ -1,6 +1,7 @@
 import { createReadStream, type Stats, statSync } from 'node:fs'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { extname, join, normalize, resolve, sep } from 'node:path'
+import { hasControlBytes } from '../ops/hasControlBytes.ts'
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -31,9 +32,6 @@ export const STATIC_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'cross-origin-opener-policy': 'same-origin',
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: file APIs throw on NUL, so refuse them all
-const CONTROL = /[\u0000-\u001f\u007f]/
-
 /** Like statSync, but a name the file system refuses is simply not there. */
 function statFile(file: string): Stats | undefined {
   try {
@@ -57,7 +55,8 @@ export function serveStatic(root: string, req: IncomingMessage, res: ServerRespo
     res.writeHead(400).end('bad path')
     return true
   }
-  if (CONTROL.test(pathname)) {
+  // file APIs throw on NUL: refuse every control byte before one is reached
+  if (hasControlBytes(pathname)) {
     res.writeHead(400).end('bad path')
     return true
   }
