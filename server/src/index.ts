@@ -9,8 +9,15 @@ export { createLogger, type Logger } from './ops/Logger.ts'
 export { Metrics } from './ops/Metrics.ts'
 export type { RelayLimits } from './ops/RelayLimits.ts'
 export { type LiveChange, RecordService, type RecordServiceOptions } from './records/RecordService.ts'
+export {
+  type AppendEntry,
+  type DocInfo,
+  type DocStorage,
+  emptyDoc,
+  type StoredDoc,
+} from './storage/DocStorage.ts'
+export { PostgresDocStorage, type PostgresDocStorageOptions } from './storage/postgres/PostgresDocStorage.ts'
 export { PostgresRecordStorage } from './storage/postgres/PostgresRecordStorage.ts'
-export { PostgresStorage, type PostgresStorageOptions } from './storage/postgres/PostgresStorage.ts'
 export type {
   ChangesRead,
   Decide,
@@ -21,12 +28,5 @@ export type {
   WriteItem,
   WriteOutcome,
 } from './storage/RecordStorage.ts'
-export {
-  type AppendEntry,
-  type DocInfo,
-  emptyDoc,
-  type StorageAdapter,
-  type StoredDoc,
-} from './storage/StorageAdapter.ts'
+export { SqliteDocStorage, type SqliteDocStorageOptions } from './storage/sqlite/SqliteDocStorage.ts'
 export { SqliteRecordStorage, type SqliteRecordStorageOptions } from './storage/sqlite/SqliteRecordStorage.ts'
-export { SqliteStorage, type SqliteStorageOptions } from './storage/sqlite/SqliteStorage.ts'

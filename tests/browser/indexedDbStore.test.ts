@@ -1,4 +1,4 @@
-// In real Chromium: IndexedDbStore's layout. Loads start at a per-document floor that each
+// In real Chromium: IndexedDbDocStore's layout. Loads start at a per-document floor that each
 // compaction raises past the entries it deleted (LevelDB keeps deleted entries as tombstones,
 // and stepping over them made opening the compacted trace document take 300 ms); the floor
 // must never hide an entry written between the load and the compaction (another tab), nor
@@ -16,7 +16,7 @@ afterAll(async () => {
   await rig?.close()
 })
 
-describe('Chromium: IndexedDbStore', () => {
+describe('Chromium: IndexedDbDocStore', () => {
   it('keeps entries written between a load and its compaction, and other documents, past the floor', async () => {
     const context = await rig.browser.newContext()
     const page = await rig.openTab(context, 'ws://127.0.0.1:9')

@@ -1,4 +1,4 @@
-import { createLogger, MemoryHub, MemoryPubSub, PostgresStorage, type Relay, startRelay } from '@tandem/server'
+import { createLogger, MemoryHub, MemoryPubSub, PostgresDocStorage, type Relay, startRelay } from '@tandem/server'
 import { afterEach, describe, expect, it } from 'vitest'
 import { connectClient, type StockClient } from '../helpers/client.ts'
 import { dropSchema, POSTGRES_URL, postgresAvailable, uniqueSchema } from '../helpers/services.ts'
@@ -16,7 +16,7 @@ async function twoInstances(): Promise<{ a: Relay; b: Relay; pubsubB: MemoryPubS
   cleanups.push(() => dropSchema(schema))
   const hub = new MemoryHub()
   const start = async (pubsub: MemoryPubSub) => {
-    const storage = await PostgresStorage.connect({ url: POSTGRES_URL, schema, maxConnections: 4 })
+    const storage = await PostgresDocStorage.connect({ url: POSTGRES_URL, schema, maxConnections: 4 })
     const relay = await startRelay({
       port: 0,
       storage,

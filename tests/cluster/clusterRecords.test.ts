@@ -1,5 +1,5 @@
 import { recordValues } from '@tandem/records'
-import { createLogger, MemoryHub, MemoryPubSub, PostgresStorage, type Relay, startRelay } from '@tandem/server'
+import { createLogger, MemoryHub, MemoryPubSub, PostgresDocStorage, type Relay, startRelay } from '@tandem/server'
 import { afterEach, describe, expect, it } from 'vitest'
 import { tandemClient } from '../client/tandemClient.ts'
 import { dropSchema, POSTGRES_URL, postgresAvailable, uniqueSchema } from '../helpers/services.ts'
@@ -19,7 +19,7 @@ async function threeInstances(): Promise<Relay[]> {
   const hub = new MemoryHub()
   const relays: Relay[] = []
   for (let i = 0; i < 3; i++) {
-    const storage = await PostgresStorage.connect({ url: POSTGRES_URL, schema, maxConnections: 4 })
+    const storage = await PostgresDocStorage.connect({ url: POSTGRES_URL, schema, maxConnections: 4 })
     const relay = await startRelay({
       port: 0,
       storage,

@@ -1,11 +1,11 @@
-import type { AppendEntry, DocInfo, StorageAdapter, StoredDoc } from '@tandem/server'
+import type { AppendEntry, DocInfo, DocStorage, StoredDoc } from '@tandem/server'
 
 /**
  * Forwards every call to a real adapter. Test doubles (held, slowed, failing storage) extend
- * it and override only what they change, so a new StorageAdapter method needs one line here.
+ * it and override only what they change, so a new DocStorage method needs one line here.
  */
-export class DelegatingStorage implements StorageAdapter {
-  constructor(protected readonly inner: StorageAdapter) {}
+export class DelegatingStorage implements DocStorage {
+  constructor(protected readonly inner: DocStorage) {}
 
   load(doc: string): Promise<StoredDoc> {
     return this.inner.load(doc)

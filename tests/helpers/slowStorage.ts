@@ -1,4 +1,4 @@
-import type { StorageAdapter, StoredDoc } from '@tandem/server'
+import type { DocStorage, StoredDoc } from '@tandem/server'
 import { DelegatingStorage } from './DelegatingStorage.ts'
 import { sleep } from './wait.ts'
 
@@ -11,7 +11,7 @@ export class SlowLoadStorage extends DelegatingStorage {
   readonly loads = new Map<string, number>()
 
   constructor(
-    inner: StorageAdapter,
+    inner: DocStorage,
     private readonly loadDelayMs: number,
   ) {
     super(inner)

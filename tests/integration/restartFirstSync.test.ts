@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { SqliteStorage } from '@tandem/server'
+import { SqliteDocStorage } from '@tandem/server'
 import { afterEach, expect, it } from 'vitest'
 import { connectClient, docFingerprint, type StockClient, syncedClient } from '../helpers/client.ts'
 import { startTestRelay } from '../helpers/relay.ts'
@@ -74,12 +74,12 @@ it('waits for a slow storage load, loading once, before the first sync (in-proce
   const dir = await makeTempDir('slow-load')
   dirs.push(dir)
   const file = join(dir, 'docs.sqlite')
-  const first = await startTestRelay({ storage: new SqliteStorage({ file }) }, dir)
+  const first = await startTestRelay({ storage: new SqliteDocStorage({ file }) }, dir)
   const expected = await writeDocument(first.url, 'inproc-doc', 1000)
   await first.relay.close()
 
   // 300 ms per load: a relay that answers before loading serves an empty document
-  const slow = new SlowLoadStorage(new SqliteStorage({ file }), 300)
+  const slow = new SlowLoadStorage(new SqliteDocStorage({ file }), 300)
   const second = await startTestRelay({ storage: slow }, dir)
   try {
     const seen = await firstSyncStates(second.url, 'inproc-doc', 4)

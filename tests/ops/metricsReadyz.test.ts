@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { encodeUpdate } from '@tandem/protocol'
-import { createLogger, MemoryPubSub, type Relay, SqliteStorage, startRelay } from '@tandem/server'
+import { createLogger, MemoryPubSub, type Relay, SqliteDocStorage, startRelay } from '@tandem/server'
 import { afterEach, describe, expect, it } from 'vitest'
 import { tandemClient } from '../client/tandemClient.ts'
 import { openRaw } from '../helpers/rawSocket.ts'
@@ -15,7 +15,7 @@ afterEach(async () => {
 
 async function relay(options: Parameters<typeof startRelay>[0] = {}): Promise<{ relay: Relay; storage: GatedStorage }> {
   const dir = await makeTempDir('ops')
-  const storage = new GatedStorage(new SqliteStorage({ file: join(dir, 'db.sqlite') }))
+  const storage = new GatedStorage(new SqliteDocStorage({ file: join(dir, 'db.sqlite') }))
   const r = await startRelay({ port: 0, dataDir: dir, storage, logger: createLogger('silent'), ...options })
   cleanups.push(
     () => removeDir(dir),

@@ -95,14 +95,14 @@ describe('the packed packages', () => {
     const suite = `import { join } from 'node:path'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { SqliteRecordStorage, SqliteStorage } from '@tandem/server'
-import { describeRecordStorage, describeStorageAdapter } from '@tandem/testing'
+import { SqliteRecordStorage, SqliteDocStorage } from '@tandem/server'
+import { describeRecordStorage, describeDocStorage } from '@tandem/testing'
 const harness = (open) => async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tandem-adapter-'))
   const file = join(dir, 'db.sqlite')
   return { open: async () => open(file), destroy: async () => rmSync(dir, { recursive: true, force: true }) }
 }
-describeStorageAdapter('SqliteStorage (packed)', harness((file) => new SqliteStorage({ file })))
+describeDocStorage('SqliteDocStorage (packed)', harness((file) => new SqliteDocStorage({ file })))
 describeRecordStorage('SqliteRecordStorage (packed)', harness((file) => new SqliteRecordStorage({ file })))
 `
     writeFileSync(join(app, 'adapter.test.mjs'), suite)

@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { SqliteRecordStorage, SqliteStorage } from '@tandem/server'
+import { SqliteDocStorage, SqliteRecordStorage } from '@tandem/server'
 import { describeRecordStorage } from '@tandem/testing'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
@@ -23,7 +23,7 @@ describe('SQLite schema version 2', () => {
       PRAGMA user_version = 1;`)
     v1.close()
     const records = new SqliteRecordStorage({ file })
-    const docs = new SqliteStorage({ file })
+    const docs = new SqliteDocStorage({ file })
     expect((await docs.load('d')).updates.map((u) => [...u])).toEqual([[1, 2]])
     expect((await records.changes('c', 0, 1)).head).toBe(0)
     await records.close()

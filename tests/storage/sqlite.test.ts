@@ -1,13 +1,13 @@
 import { join } from 'node:path'
-import { SqliteStorage } from '@tandem/server'
-import { describeStorageAdapter } from '@tandem/testing'
+import { SqliteDocStorage } from '@tandem/server'
+import { describeDocStorage } from '@tandem/testing'
 import { makeTempDir, removeDir } from '../helpers/tempDir.ts'
 
-describeStorageAdapter('SqliteStorage', async () => {
+describeDocStorage('SqliteDocStorage', async () => {
   const dir = await makeTempDir('sqlite')
   const file = join(dir, 'tandem.sqlite')
   return {
-    open: async () => new SqliteStorage({ file }),
+    open: async () => new SqliteDocStorage({ file }),
     destroy: () => removeDir(dir),
   }
 })

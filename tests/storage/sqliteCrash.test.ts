@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { SqliteStorage } from '@tandem/server'
+import { SqliteDocStorage } from '@tandem/server'
 import { afterEach, expect, it } from 'vitest'
 import { repoRoot } from '../helpers/serverProcess.ts'
 import { makeTempDir, removeDir } from '../helpers/tempDir.ts'
@@ -59,7 +59,7 @@ it('keeps every append that resolved before a kill -9', async () => {
   expect(exit, stderr).toBe('SIGKILL')
   expect(reported.size).toBeGreaterThanOrEqual(300)
 
-  const storage = new SqliteStorage({ file })
+  const storage = new SqliteDocStorage({ file })
   try {
     const ids = async (doc: string) => {
       const { updates } = await storage.load(doc)

@@ -1,10 +1,10 @@
 import { join } from 'node:path'
 import {
   createLogger,
-  PostgresStorage,
+  type DocStorage,
+  PostgresDocStorage,
   type Relay,
-  SqliteStorage,
-  type StorageAdapter,
+  SqliteDocStorage,
   startRelay,
 } from '@tandem/server'
 import { afterAll, describe, expect, it, vi } from 'vitest'
@@ -40,14 +40,14 @@ function fixture(): { base: Uint8Array; poison: Uint8Array[]; text: string } {
   }
 }
 
-const backends: { name: string; run: boolean; open: () => Promise<StorageAdapter> }[] = [
+const backends: { name: string; run: boolean; open: () => Promise<DocStorage> }[] = [
   {
     name: 'SQLite',
     run: true,
     open: async () => {
       const dir = await makeTempDir('poison')
       cleanups.push(() => removeDir(dir))
-      return new SqliteStorage({ file: join(dir, 'tandem.sqlite') })
+      return new SqliteDocStorage({ file: join(dir, 'tandem.sqlite') })
     },
   },
   {
@@ -56,7 +56,7 @@ const backends: { name: string; run: boolean; open: () => Promise<StorageAdapter
     open: async () => {
       const schema = uniqueSchema('tandem_poison')
       cleanups.push(() => dropSchema(schema))
-      return PostgresStorage.connect({ url: POSTGRES_URL, schema, maxConnections: 2 })
+      return PostgresDocStorage.connect({ url: POSTGRES_URL, schema, maxConnections: 2 })
     },
   },
 ]

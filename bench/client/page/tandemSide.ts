@@ -1,4 +1,4 @@
-import { createTandem, IndexedDbStore, type Progress } from '@tandem/client'
+import { createTandem, IndexedDbDocStore, type Progress } from '@tandem/client'
 import * as Y from 'yjs'
 import { applyTxn, nextTask, type TraceTxn, textHash } from './applyTrace.ts'
 
@@ -32,7 +32,7 @@ export async function writeTandem(
   let unchanged = 0
   while (unchanged < 4 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 250))
-    const probe = new IndexedDbStore({ name: `tandem:${url}` })
+    const probe = new IndexedDbDocStore({ name: `tandem:${url}` })
     const loaded = await probe.load(name)
     const n = loaded.keys.length + (loaded.snapshot ? 1 : 0)
     probe.close()
@@ -60,7 +60,7 @@ export async function typeTandemAndLeave(url: string, name: string, trace: Trace
 
 /** How many entries (and whether a snapshot) an open of `name` reads now. */
 export async function storedEntries(url: string, name: string): Promise<{ entries: number; snapshot: boolean }> {
-  const probe = new IndexedDbStore({ name: `tandem:${url}` })
+  const probe = new IndexedDbDocStore({ name: `tandem:${url}` })
   const loaded = await probe.load(name)
   probe.close()
   return { entries: loaded.updates.length, snapshot: loaded.snapshot !== null }

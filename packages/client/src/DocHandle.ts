@@ -1,9 +1,9 @@
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as Y from 'yjs'
 import { CrossTab } from './CrossTab.ts'
+import type { DocStore } from './DocStore.ts'
 import { type CheckInReport, DocSync } from './DocSync.ts'
 import { LocalPersistence } from './LocalPersistence.ts'
-import type { LocalStore } from './LocalStore.ts'
 import { Observable } from './Observable.ts'
 import { FROM_OTHER_TAB, FROM_SERVER, FROM_STORE } from './origins.ts'
 import { PendingChanges } from './PendingChanges.ts'
@@ -28,7 +28,7 @@ export interface User {
 }
 
 export interface DocHandleOptions {
-  store: LocalStore
+  store: DocStore
   transport: Transport
   crossTabName: string | null
   user?: User

@@ -1,6 +1,6 @@
 import { backoffDelay } from '@tandem/protocol'
 import * as Y from 'yjs'
-import type { LocalStore, StoreKey } from './LocalStore.ts'
+import type { DocStore, StoreKey } from './DocStore.ts'
 import { LogCompaction } from './LogCompaction.ts'
 import { FROM_STORE } from './origins.ts'
 
@@ -49,7 +49,7 @@ export class LocalPersistence {
   private clearTimer: ReturnType<typeof setTimeout> | null = null
 
   constructor(
-    private readonly store: LocalStore,
+    private readonly store: DocStore,
     private readonly name: string,
     private readonly doc: Y.Doc,
     private readonly onStored: (seq: number) => void,

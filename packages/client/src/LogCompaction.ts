@@ -1,5 +1,5 @@
 import * as Y from 'yjs'
-import type { LocalStore, StoreKey } from './LocalStore.ts'
+import type { DocStore, StoreKey } from './DocStore.ts'
 
 /** A compaction step starts once this many entries are in the store beside the snapshot. */
 const COMPACT_AFTER = 200
@@ -23,7 +23,7 @@ export class LogCompaction {
   private stopped = false
 
   constructor(
-    private readonly store: LocalStore,
+    private readonly store: DocStore,
     private readonly name: string,
     private readonly doc: Y.Doc,
     private readonly onError: (error: Error) => void,

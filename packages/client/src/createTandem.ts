@@ -1,6 +1,6 @@
 import { DocHandle, type User } from './DocHandle.ts'
-import { IndexedDbStore } from './IndexedDbStore.ts'
-import { type LocalStore, MemoryStore } from './LocalStore.ts'
+import { type DocStore, MemoryStore } from './DocStore.ts'
+import { IndexedDbDocStore } from './IndexedDbDocStore.ts'
 import { IndexedDbRecordStore } from './records/IndexedDbRecordStore.ts'
 import { RecordCollection } from './records/RecordCollection.ts'
 import { MemoryRecordStore, type RecordStore } from './records/RecordStore.ts'
@@ -11,9 +11,9 @@ export interface TandemOptions {
   url: string
   /**
    * Device storage: `indexeddb` (default where IndexedDB exists), `memory` (default elsewhere:
-   * Node scripts, bots, tests), or any LocalStore.
+   * Node scripts, bots, tests), or any DocStore.
    */
-  storage?: 'indexeddb' | 'memory' | LocalStore
+  storage?: 'indexeddb' | 'memory' | DocStore
   /** Sync tabs of this browser over BroadcastChannel; default on with IndexedDB storage. */
   crossTab?: boolean
   /** Shown to others through presence. */
@@ -50,7 +50,7 @@ export function createTandem(options: TandemOptions): Tandem {
   const storage = options.storage ?? (hasIndexedDb ? 'indexeddb' : 'memory')
   const store =
     storage === 'indexeddb'
-      ? new IndexedDbStore({ name: `tandem:${options.url}` })
+      ? new IndexedDbDocStore({ name: `tandem:${options.url}` })
       : storage === 'memory'
         ? new MemoryStore()
         : storage

@@ -1,8 +1,8 @@
-import type { StorageAdapter } from '@tandem/server'
+import type { DocStorage } from '@tandem/server'
 
 /** What the cases of the acceptance suite get: the adapter under test, and a way to reopen it. */
 export interface StorageCaseContext {
-  storage(): StorageAdapter
+  storage(): DocStorage
   /** Closes the current adapter and opens a new one on the same backing store. */
-  reopen(): Promise<StorageAdapter>
+  reopen(): Promise<DocStorage>
 }

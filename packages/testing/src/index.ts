@@ -1,5 +1,5 @@
-export { describeLocalStore, type LocalStoreHarness } from './describeLocalStore.ts'
+export { describeDocStorage, type StorageHarness } from './describeDocStorage.ts'
+export { type DocStoreHarness, describeDocStore } from './describeDocStore.ts'
 export { describePubSub, type PubSubHarness } from './describePubSub.ts'
 export { describeRecordStorage, type RecordStorageHarness } from './describeRecordStorage.ts'
 export { describeRecordStore, type RecordStoreHarness } from './describeRecordStore.ts'
-export { describeStorageAdapter, type StorageHarness } from './describeStorageAdapter.ts'

@@ -1,6 +1,6 @@
 import type { Logger } from '../ops/Logger.ts'
 import type { Metrics } from '../ops/Metrics.ts'
-import type { StorageAdapter } from '../storage/StorageAdapter.ts'
+import type { DocStorage } from '../storage/DocStorage.ts'
 
 /** A write that is to be committed, and what to do once it is (or is not). */
 export interface PendingWrite {
@@ -22,7 +22,7 @@ export class GroupCommitter {
   private running: Promise<void> | null = null
 
   constructor(
-    private readonly storage: StorageAdapter,
+    private readonly storage: DocStorage,
     private readonly log: Logger,
     private readonly metrics?: Metrics,
   ) {}

@@ -2,7 +2,7 @@ import type { Cluster } from '../cluster/Cluster.ts'
 import type { Logger } from '../ops/Logger.ts'
 import type { Metrics } from '../ops/Metrics.ts'
 import type { RelayLimits } from '../ops/RelayLimits.ts'
-import type { StorageAdapter } from '../storage/StorageAdapter.ts'
+import type { DocStorage } from '../storage/DocStorage.ts'
 import type { Compactor } from './compaction/Compactor.ts'
 import type { GroupCommitter } from './GroupCommitter.ts'
 
@@ -12,7 +12,7 @@ import type { GroupCommitter } from './GroupCommitter.ts'
  * or sockets' bookkeeping; the socket side's RelayContext extends this.
  */
 export interface RoomDeps {
-  readonly storage: StorageAdapter
+  readonly storage: DocStorage
   readonly committer: GroupCommitter
   readonly compactor: Compactor
   readonly limits: RelayLimits

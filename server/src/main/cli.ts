@@ -3,7 +3,7 @@ import { signToken } from '../auth/signToken.ts'
 import { RedisPubSub } from '../cluster/RedisPubSub.ts'
 import { createLogger } from '../ops/Logger.ts'
 import { installSafetyNet } from '../ops/safetyNet.ts'
-import { PostgresStorage } from '../storage/postgres/PostgresStorage.ts'
+import { PostgresDocStorage } from '../storage/postgres/PostgresDocStorage.ts'
 import { readSecret, resolveServeConfig } from './config.ts'
 import { type CliOptions, parseCliArgs, USAGE, UsageError } from './parseCliArgs.ts'
 import { parseTokenArgs } from './parseTokenArgs.ts'
@@ -22,7 +22,7 @@ async function token(argv: string[]): Promise<void> {
 async function serve(options: CliOptions): Promise<void> {
   const config = resolveServeConfig(options, process.env)
   const logger = createLogger(config.logLevel)
-  const storage = config.postgres ? await PostgresStorage.connect(config.postgres) : undefined
+  const storage = config.postgres ? await PostgresDocStorage.connect(config.postgres) : undefined
   const pubsub = config.redis ? new RedisPubSub(config.redis.url, config.redis.prefix, logger) : undefined
   const relay = await startRelay({ ...config.relay, storage, pubsub, logger })
   installSafetyNet(logger, relay.metrics)

@@ -1,8 +1,8 @@
 import type { PubSub } from '../cluster/PubSub.ts'
 import type { Logger } from '../ops/Logger.ts'
 import type { RelayLimits } from '../ops/RelayLimits.ts'
+import type { DocStorage } from '../storage/DocStorage.ts'
 import type { RecordStorage } from '../storage/RecordStorage.ts'
-import type { StorageAdapter } from '../storage/StorageAdapter.ts'
 
 export interface RelayOptions extends Partial<RelayLimits> {
   /** Interface to listen on; default 127.0.0.1. */
@@ -11,9 +11,9 @@ export interface RelayOptions extends Partial<RelayLimits> {
   port?: number
   /** Folder of the default SQLite storage; default ./data. Ignored when `storage` is given. */
   dataDir?: string
-  /** Storage backend; default SqliteStorage in `dataDir`. The relay closes it on close(). */
-  storage?: StorageAdapter
-  /** SQLite durability, see SqliteStorageOptions.synchronous. */
+  /** Storage backend; default SqliteDocStorage in `dataDir`. The relay closes it on close(). */
+  storage?: DocStorage
+  /** SQLite durability, see SqliteDocStorageOptions.synchronous. */
   synchronous?: 'normal' | 'full'
   /** Serve static files (the playground) from this folder. */
   staticDir?: string

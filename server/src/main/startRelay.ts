@@ -24,10 +24,10 @@ import { MemoryReclaimer } from '../ops/MemoryReclaimer.ts'
 import { Metrics } from '../ops/Metrics.ts'
 import { UNCAUGHT_HELP } from '../ops/safetyNet.ts'
 import { RecordService } from '../records/RecordService.ts'
+import { PostgresDocStorage } from '../storage/postgres/PostgresDocStorage.ts'
 import { PostgresRecordStorage } from '../storage/postgres/PostgresRecordStorage.ts'
-import { PostgresStorage } from '../storage/postgres/PostgresStorage.ts'
+import { SqliteDocStorage } from '../storage/sqlite/SqliteDocStorage.ts'
 import { SqliteRecordStorage } from '../storage/sqlite/SqliteRecordStorage.ts'
-import { SqliteStorage } from '../storage/sqlite/SqliteStorage.ts'
 import { type RelayOptions, resolveLimits } from './relayOptions.ts'
 
 /** Shortest HS256 secret accepted: the key size of the hash, as RFC 7518 asks. */
@@ -81,13 +81,13 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
 
   const storage =
     options.storage ??
-    new SqliteStorage({ file: join(options.dataDir ?? './data', 'tandem.sqlite'), synchronous: options.synchronous })
+    new SqliteDocStorage({ file: join(options.dataDir ?? './data', 'tandem.sqlite'), synchronous: options.synchronous })
   const metrics = new Metrics()
   const records = await RecordService.open({
     storage:
       options.recordStorage ??
       // Documents in PostgreSQL means several instances: records go there too.
-      (options.storage instanceof PostgresStorage ? new PostgresRecordStorage(options.storage) : null) ??
+      (options.storage instanceof PostgresDocStorage ? new PostgresRecordStorage(options.storage) : null) ??
       new SqliteRecordStorage({
         // With a custom document storage and no data folder there is nowhere to put a file:
         // records then live in memory (and a restart starts a new epoch, so clients reset).

@@ -1,5 +1,5 @@
 /**
- * Where the relay keeps records. Like StorageAdapter it is JSON/bytes-level and async, so a
+ * Where the relay keeps records. Like DocStorage it is JSON/bytes-level and async, so a
  * PostgreSQL backend is a small class that passes tests/storage/recordStorageAcceptance.ts;
  * all merge and authority logic stays in the relay (RecordWriter), passed in as `decide`.
  *

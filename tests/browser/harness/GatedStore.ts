@@ -1,12 +1,12 @@
-import type { LocalStore, StoredUpdates, StoreKey } from '@tandem/client'
+import type { DocStore, StoredUpdates, StoreKey } from '@tandem/client'
 import { Gate } from '../../helpers/Gate.ts'
 
 /**
- * Wraps the real IndexedDbStore so a test can hold device commits back: while the gate is
+ * Wraps the real IndexedDbDocStore so a test can hold device commits back: while the gate is
  * closed, `append` and `compact` wait (nothing reaches IndexedDB yet), so a change is "only in
  * memory" for as long as the test wants. Loads pass straight through.
  */
-export class GatedStore implements LocalStore {
+export class GatedStore implements DocStore {
   private readonly gate = new Gate()
   /** Appends that reached the real store, for assertions. */
   appended = 0
@@ -15,7 +15,7 @@ export class GatedStore implements LocalStore {
   /** Compaction steps started so far. */
   compactions = 0
 
-  constructor(private readonly inner: LocalStore) {}
+  constructor(private readonly inner: DocStore) {}
 
   hold(): void {
     this.gate.hold()

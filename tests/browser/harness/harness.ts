@@ -5,7 +5,7 @@ import {
   createTandem,
   type DocHandle,
   type DocStatus,
-  IndexedDbStore,
+  IndexedDbDocStore,
   type Progress,
   type Tandem,
 } from '@tandem/client'
@@ -72,7 +72,7 @@ const harness = {
   async open(options: OpenOptions): Promise<string> {
     const url = options.url ?? defaultUrl
     dbName = `tandem:${url}`
-    store = new GatedStore(new IndexedDbStore({ name: dbName }))
+    store = new GatedStore(new IndexedDbDocStore({ name: dbName }))
     tandem = createTandem({
       url,
       storage: store,

@@ -1,7 +1,7 @@
-// Checks of IndexedDbStore itself, run in the page against real IndexedDB: the upgrade from
+// Checks of IndexedDbDocStore itself, run in the page against real IndexedDB: the upgrade from
 // the version-1 layout, and loads that start at the compaction floor without losing entries
 // written between a load and the compaction that uses its keys (by another tab, say).
-import { IndexedDbStore, type StoredUpdates } from '@tandem/client'
+import { IndexedDbDocStore, type StoredUpdates } from '@tandem/client'
 import * as Y from 'yjs'
 
 const bytes = (...values: number[]) => new Uint8Array(values)
@@ -35,7 +35,7 @@ export async function upgradeFromV1(name: string): Promise<{ a: string[]; b: str
     { doc: 'b', update: bytes(2) },
     { doc: 'a', update: bytes(3) },
   ])
-  const store = new IndexedDbStore({ name })
+  const store = new IndexedDbDocStore({ name })
   const a = dump(await store.load('a'))
   const b = dump(await store.load('b'))
   store.close()
@@ -43,8 +43,8 @@ export async function upgradeFromV1(name: string): Promise<{ a: string[]; b: str
 }
 
 export async function compactionFloor(name: string): Promise<{ first: string[]; second: string[]; other: string[] }> {
-  const tabA = new IndexedDbStore({ name })
-  const tabB = new IndexedDbStore({ name })
+  const tabA = new IndexedDbDocStore({ name })
+  const tabB = new IndexedDbDocStore({ name })
   await tabA.append('doc', [bytes(1), bytes(2), bytes(3)])
   await tabA.append('other', [bytes(9)])
   const { keys } = await tabA.load('doc')
@@ -68,7 +68,7 @@ export async function compactionFloor(name: string): Promise<{ first: string[]; 
  * keep the first one's content instead of replacing it.
  */
 export async function snapshotsOfTwoTabs(name: string): Promise<string> {
-  const [tabA, tabB] = [new IndexedDbStore({ name }), new IndexedDbStore({ name })]
+  const [tabA, tabB] = [new IndexedDbDocStore({ name }), new IndexedDbDocStore({ name })]
   const [docA, docB] = [new Y.Doc(), new Y.Doc()]
   docA.getMap('m').set('a', 1)
   docB.getMap('m').set('b', 2)
@@ -78,7 +78,7 @@ export async function snapshotsOfTwoTabs(name: string): Promise<string> {
   const [keyB] = await tabB.append('doc', [Y.encodeStateAsUpdate(docB)])
   await tabA.compact('doc', Y.encodeStateAsUpdate(docA), [keyA!])
   await tabB.compact('doc', Y.encodeStateAsUpdate(docB), [keyB!])
-  const { snapshot, updates } = await new IndexedDbStore({ name }).load('doc')
+  const { snapshot, updates } = await new IndexedDbDocStore({ name }).load('doc')
   const merged = new Y.Doc()
   for (const u of [snapshot!, ...updates]) Y.applyUpdate(merged, u)
   tabA.close()

@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { createLogger, type Relay, SqliteStorage, type StorageAdapter, startRelay } from '@tandem/server'
+import { createLogger, type DocStorage, type Relay, SqliteDocStorage, startRelay } from '@tandem/server'
 import { syncedClient } from '../../helpers/client.ts'
 
 export interface RelayOnPort {
@@ -17,14 +17,14 @@ export interface RelayOnPort {
  */
 export async function relayOnPort(
   dataDir: string,
-  wrap: (inner: StorageAdapter) => StorageAdapter = (s) => s,
+  wrap: (inner: DocStorage) => DocStorage = (s) => s,
 ): Promise<RelayOnPort> {
   const start = (port: number) =>
     startRelay({
       host: '127.0.0.1',
       port,
       logger: createLogger('silent'),
-      storage: wrap(new SqliteStorage({ file: join(dataDir, 'tandem.sqlite') })),
+      storage: wrap(new SqliteDocStorage({ file: join(dataDir, 'tandem.sqlite') })),
     })
   let relay: Relay | null = await start(0)
   const port = relay.port

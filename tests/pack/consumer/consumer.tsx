@@ -13,7 +13,7 @@ import {
   useRecords,
 } from '@tandem/react'
 import { canonicalJson, HybridLogicalClock } from '@tandem/records'
-import { type RelayOptions, SqliteStorage, startRelay } from '@tandem/server'
+import { type RelayOptions, SqliteDocStorage, startRelay } from '@tandem/server'
 import type { ReactNode } from 'react'
 import * as Y from 'yjs'
 
@@ -22,7 +22,7 @@ export function client(url: string): Tandem {
 }
 
 export async function relay(dataDir: string): Promise<string> {
-  const options: RelayOptions = { port: 0, dataDir, storage: new SqliteStorage({ file: `${dataDir}/t.sqlite` }) }
+  const options: RelayOptions = { port: 0, dataDir, storage: new SqliteDocStorage({ file: `${dataDir}/t.sqlite` }) }
   const r = await startRelay(options)
   return r.url
 }

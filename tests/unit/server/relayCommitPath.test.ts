@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { CloseCode, encodeSyncStep1, encodeUpdate } from '@tandem/protocol'
-import { createLogger, type Relay, SqliteStorage, startRelay } from '@tandem/server'
+import { createLogger, type Relay, SqliteDocStorage, startRelay } from '@tandem/server'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { connectClient, type StockClient } from '../../helpers/client.ts'
@@ -18,7 +18,7 @@ async function relayWith(
   options: Parameters<typeof startRelay>[0] = {},
 ): Promise<{ relay: Relay; storage: GatedStorage }> {
   const dir = await makeTempDir('commit-path')
-  const storage = new GatedStorage(new SqliteStorage({ file: join(dir, 'db.sqlite') }))
+  const storage = new GatedStorage(new SqliteDocStorage({ file: join(dir, 'db.sqlite') }))
   const relay = await startRelay({ port: 0, storage, logger: createLogger('silent'), ...options })
   cleanups.push(() => removeDir(dir))
   cleanups.push(() => relay.close())
@@ -129,7 +129,7 @@ describe('relay commit path', () => {
   it('compacts the log into the snapshot and keeps every update', async () => {
     const dir = await makeTempDir('compact')
     cleanups.push(() => removeDir(dir))
-    const sqlite = new SqliteStorage({ file: join(dir, 'db.sqlite') })
+    const sqlite = new SqliteDocStorage({ file: join(dir, 'db.sqlite') })
     const relay = await startRelay({ port: 0, storage: sqlite, logger: createLogger('silent'), compactUpdates: 10 })
     cleanups.push(() => relay.close())
     const a = client(relay, 'c')

@@ -9,7 +9,7 @@ import { DEFAULT_LIMITS } from '../../../server/src/main/relayOptions.ts'
 import type { RelayContext } from '../../../server/src/net/RelayContext.ts'
 import { createLogger } from '../../../server/src/ops/Logger.ts'
 import { Metrics } from '../../../server/src/ops/Metrics.ts'
-import { SqliteStorage } from '../../../server/src/storage/sqlite/SqliteStorage.ts'
+import { SqliteDocStorage } from '../../../server/src/storage/sqlite/SqliteDocStorage.ts'
 import { makeTempDir, removeDir } from '../../helpers/tempDir.ts'
 
 /** The room's document as what comes next (history, hooks, webhooks) sees it: state and committed changes in order. */
@@ -21,7 +21,7 @@ afterEach(async () => {
 
 async function roomDoc(): Promise<RoomDoc> {
   const dir = await makeTempDir('room-changes')
-  const storage = new SqliteStorage({ file: join(dir, 'db.sqlite') })
+  const storage = new SqliteDocStorage({ file: join(dir, 'db.sqlite') })
   const log = createLogger('silent')
   const metrics = new Metrics()
   const compactor = new Compactor(storage, log)

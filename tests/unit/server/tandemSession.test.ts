@@ -12,7 +12,7 @@ import {
   type TandemMessage,
   updateDigest,
 } from '@tandem/protocol'
-import { createLogger, type Relay, SqliteStorage, startRelay } from '@tandem/server'
+import { createLogger, type Relay, SqliteDocStorage, startRelay } from '@tandem/server'
 import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import * as Y from 'yjs'
@@ -29,7 +29,7 @@ afterEach(async () => {
 
 async function setup(): Promise<{ relay: Relay; storage: GatedStorage }> {
   const dir = await makeTempDir('tandem-session')
-  const storage = new GatedStorage(new SqliteStorage({ file: join(dir, 'db.sqlite') }))
+  const storage = new GatedStorage(new SqliteDocStorage({ file: join(dir, 'db.sqlite') }))
   const relay = await startRelay({ port: 0, storage, logger: createLogger('silent') })
   cleanups.push(
     () => removeDir(dir),

@@ -1,5 +1,5 @@
 import type { Logger } from '../../ops/Logger.ts'
-import type { StorageAdapter } from '../../storage/StorageAdapter.ts'
+import type { DocStorage } from '../../storage/DocStorage.ts'
 import { CompactionWorker } from './CompactionWorker.ts'
 
 /**
@@ -26,7 +26,7 @@ export class Compactor {
   private readonly listeners = new Set<CompactedListener>()
 
   constructor(
-    private readonly storage: StorageAdapter,
+    private readonly storage: DocStorage,
     private readonly log: Logger,
   ) {
     this.worker.warm()

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type pg from 'pg'
 import type { ChangesRead, Decide, RecordRow, RecordStorage, WriteItem, WriteOutcome } from '../RecordStorage.ts'
-import type { PostgresStorage } from './PostgresStorage.ts'
+import type { PostgresDocStorage } from './PostgresDocStorage.ts'
 
 interface Row {
   id: string
@@ -26,7 +26,7 @@ const toRow = (r: Row): RecordRow => ({
  * order: a reader can never see seq n + 1 before seq n.
  */
 export class PostgresRecordStorage implements RecordStorage {
-  constructor(private readonly docs: PostgresStorage) {}
+  constructor(private readonly docs: PostgresDocStorage) {}
 
   private async tx<T>(mode: string, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     const c = await this.docs.pool.connect()

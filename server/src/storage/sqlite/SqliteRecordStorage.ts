@@ -5,7 +5,7 @@ import { migrateSqlite } from './migrateSqlite.ts'
 import { openSqliteFile } from './openSqliteFile.ts'
 
 export interface SqliteRecordStorageOptions {
-  /** Database file; usually the same file as the documents (SqliteStorage). */
+  /** Database file; usually the same file as the documents (SqliteDocStorage). */
   file: string
   synchronous?: 'normal' | 'full'
 }

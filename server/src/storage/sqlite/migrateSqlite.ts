@@ -6,7 +6,7 @@ export const SCHEMA_VERSION = 3
 /**
  * Brings a database file up to {@link SCHEMA_VERSION}, one step per version, each in its own
  * transaction with the version bump, so a crash mid-migration leaves the previous version.
- * Both SqliteStorage and SqliteRecordStorage call it on open, whichever opens the file first.
+ * Both SqliteDocStorage and SqliteRecordStorage call it on open, whichever opens the file first.
  * Version 1: documents (snapshot + log). Version 2: records (rows with their latest sequence
  * number, per-collection head and purge horizon, applied mutation ids, the epoch).
  * Version 3: write times of document log entries and snapshots, and document tombstones.

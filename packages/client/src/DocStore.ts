@@ -2,7 +2,7 @@
  * Where a client keeps its documents on the device. Writes resolve only once committed, which
  * is what lets a document say "saved" honestly (y-indexeddb's writes are fire-and-forget).
  */
-export interface LocalStore {
+export interface DocStore {
   /** The snapshot and every stored entry of `doc`, with the entries' keys for `compact`. */
   load(doc: string): Promise<StoredUpdates>
   /**
@@ -37,8 +37,8 @@ export interface StoredUpdates {
   keys: StoreKey[]
 }
 
-/** A LocalStore for scripts, bots, tests and benchmarks: nothing survives the process. */
-export class MemoryStore implements LocalStore {
+/** A DocStore for scripts, bots, tests and benchmarks: nothing survives the process. */
+export class MemoryStore implements DocStore {
   private readonly docs = new Map<string, Map<StoreKey, Uint8Array>>()
   private readonly snapshots = new Map<string, Uint8Array>()
   private readonly unacked = new Map<string, Map<string, StoreKey>>()

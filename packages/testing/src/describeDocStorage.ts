@@ -1,28 +1,28 @@
-import type { StorageAdapter } from '@tandem/server'
+import type { DocStorage } from '@tandem/server'
 import { afterEach, beforeEach, describe } from 'vitest'
 import { storageAdminCases } from './storageAdminCases.ts'
 import { storageLifecycleCases } from './storageLifecycleCases.ts'
 import { storageLogCases } from './storageLogCases.ts'
 
 /**
- * The one acceptance suite every StorageAdapter passes (SQLite, PostgreSQL, and adapters outside
- * this repository). It checks the StorageAdapter contract of @tandem/server over bytes only, so
+ * The one acceptance suite every DocStorage passes (SQLite, PostgreSQL, and adapters outside
+ * this repository). It checks the DocStorage contract of @tandem/server over bytes only, so
  * it does not care how an adapter lays data out. Each test gets an empty backing store of its own.
  */
 export interface StorageHarness {
   /** Opens an adapter on this harness's backing store; called again after close to reopen it. */
-  open(): Promise<StorageAdapter>
+  open(): Promise<DocStorage>
   /** Deletes the backing store; adapters are closed by then. */
   destroy(): Promise<void>
 }
 
-export function describeStorageAdapter(name: string, createHarness: () => Promise<StorageHarness>): void {
-  describe(`StorageAdapter acceptance: ${name}`, () => {
+export function describeDocStorage(name: string, createHarness: () => Promise<StorageHarness>): void {
+  describe(`DocStorage acceptance: ${name}`, () => {
     let harness: StorageHarness
-    let current: StorageAdapter
-    const opened: StorageAdapter[] = []
+    let current: DocStorage
+    const opened: DocStorage[] = []
 
-    async function open(): Promise<StorageAdapter> {
+    async function open(): Promise<DocStorage> {
       current = await harness.open()
       opened.push(current)
       return current

@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3'
-import type { AppendEntry, DocInfo, StorageAdapter, StoredDoc } from '../StorageAdapter.ts'
+import type { AppendEntry, DocInfo, DocStorage, StoredDoc } from '../DocStorage.ts'
 import { migrateSqlite } from './migrateSqlite.ts'
 import { openSqliteFile } from './openSqliteFile.ts'
 
-export interface SqliteStorageOptions {
+export interface SqliteDocStorageOptions {
   /** Database file; its folder is created if missing. */
   file: string
   /**
@@ -19,12 +19,12 @@ export interface SqliteStorageOptions {
  * suits group commit: a batch commits in one short transaction without yielding, so no other
  * writer can interleave.
  */
-export class SqliteStorage implements StorageAdapter {
+export class SqliteDocStorage implements DocStorage {
   private readonly db: Database.Database
   private readonly stmts
   private readonly appendAll: (entries: readonly AppendEntry[]) => void
 
-  constructor(options: SqliteStorageOptions) {
+  constructor(options: SqliteDocStorageOptions) {
     this.db = openSqliteFile(options.file)
     this.db.pragma('journal_mode = WAL')
     this.db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`)

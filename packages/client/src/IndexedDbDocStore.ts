@@ -1,7 +1,7 @@
 import * as Y from 'yjs'
+import type { DocStore, StoredUpdates, StoreKey } from './DocStore.ts'
 import { IdbDatabase } from './IdbDatabase.ts'
 import { done, request } from './idbRequest.ts'
-import type { LocalStore, StoredUpdates, StoreKey } from './LocalStore.ts'
 
 /** Every document's entries; `id` is generated, and the `doc` index is on [doc, id]. */
 const LOG = 'log'
@@ -29,7 +29,7 @@ interface Row {
   update: Uint8Array
 }
 
-export interface IndexedDbStoreOptions {
+export interface IndexedDbDocStoreOptions {
   /** Database name; one per server URL keeps two servers' documents apart. */
   name: string
   /** 'strict' flushes each commit to disk; 'relaxed' (default) survives tab and browser crashes. */
@@ -46,12 +46,12 @@ export interface IndexedDbStoreOptions {
  * moment leaves a consistent store and the next step goes on from there. A write resolves on
  * the transaction's `complete` event: committed, not merely queued.
  */
-export class IndexedDbStore implements LocalStore {
+export class IndexedDbDocStore implements DocStore {
   private readonly db: IdbDatabase
   /** Per document, the snapshot version this store last read or wrote. */
   private readonly seen = new Map<string, number>()
 
-  constructor(private readonly options: IndexedDbStoreOptions) {
+  constructor(private readonly options: IndexedDbDocStoreOptions) {
     this.db = new IdbDatabase(options.name, VERSION, upgrade, options.indexedDB)
   }
 

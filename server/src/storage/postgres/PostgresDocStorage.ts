@@ -1,8 +1,8 @@
 import type pg from 'pg'
-import type { AppendEntry, DocInfo, StorageAdapter, StoredDoc } from '../StorageAdapter.ts'
+import type { AppendEntry, DocInfo, DocStorage, StoredDoc } from '../DocStorage.ts'
 import { migrate, quoteIdent } from './postgresSchema.ts'
 
-export interface PostgresStorageOptions {
+export interface PostgresDocStorageOptions {
   /** postgres://user@host:port/db */
   url: string
   /** Schema holding Tandem's tables (default `tandem`); several deployments can share a database. */
@@ -17,13 +17,13 @@ export interface PostgresStorageOptions {
  * order: a load sees a prefix of the log, and a compaction that deletes up to the last id it
  * read can never delete a row another instance committed after that read.
  */
-export class PostgresStorage implements StorageAdapter {
+export class PostgresDocStorage implements DocStorage {
   private constructor(
     readonly pool: pg.Pool,
     readonly schema: string,
   ) {}
 
-  static async connect(options: PostgresStorageOptions): Promise<PostgresStorage> {
+  static async connect(options: PostgresDocStorageOptions): Promise<PostgresDocStorage> {
     const schema = options.schema ?? 'tandem'
     // Loaded here, not at the top: a relay on SQLite never pays for the driver (~20 MB resident).
     const { default: driver } = await import('pg')
@@ -39,7 +39,7 @@ export class PostgresStorage implements StorageAdapter {
     } finally {
       client.release()
     }
-    return new PostgresStorage(pool, schema)
+    return new PostgresDocStorage(pool, schema)
   }
 
   private readonly inflight = new Set<Promise<unknown>>()
@@ -47,7 +47,7 @@ export class PostgresStorage implements StorageAdapter {
 
   /** Every operation is tracked, so close() can let the ones under way finish first. */
   private tx<T>(mode: string, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    if (this.closed) return Promise.reject(new Error('PostgresStorage is closed'))
+    if (this.closed) return Promise.reject(new Error('PostgresDocStorage is closed'))
     const run = this.runTx(mode, fn)
     this.inflight.add(run)
     void run.finally(() => this.inflight.delete(run)).catch(() => {})
@@ -107,7 +107,7 @@ export class PostgresStorage implements StorageAdapter {
   async append(entries: readonly AppendEntry[]): Promise<void> {
     if (entries.length === 0) return
     await this.tx('', async (c) => {
-      await PostgresStorage.lockDocs(
+      await PostgresDocStorage.lockDocs(
         c,
         entries.map((e) => e.doc),
       )
@@ -124,7 +124,7 @@ export class PostgresStorage implements StorageAdapter {
 
   async compact(doc: string, snapshot: Uint8Array, upTo: number): Promise<void> {
     await this.tx('', async (c) => {
-      await PostgresStorage.lockDocs(c, [doc])
+      await PostgresDocStorage.lockDocs(c, [doc])
       await c.query(
         `INSERT INTO tandem_doc_snapshot (doc, data) VALUES ($1, $2)
          ON CONFLICT (doc) DO UPDATE SET data = excluded.data, updated_at = now()`,
@@ -136,7 +136,7 @@ export class PostgresStorage implements StorageAdapter {
 
   async remove(doc: string): Promise<void> {
     await this.tx('', async (c) => {
-      await PostgresStorage.lockDocs(c, [doc])
+      await PostgresDocStorage.lockDocs(c, [doc])
       await c.query('DELETE FROM tandem_doc_snapshot WHERE doc = $1', [doc])
       await c.query('DELETE FROM tandem_doc_log WHERE doc = $1', [doc])
       await c.query(

@@ -1,14 +1,14 @@
-import type { LocalStore } from '@tandem/client'
+import type { DocStore } from '@tandem/client'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { asArrays, bytes } from './storageBytes.ts'
 
-/** How the suite gets a device document store (a @tandem/client LocalStore). */
-export interface LocalStoreHarness {
+/** How the suite gets a device document store (a @tandem/client DocStore). */
+export interface DocStoreHarness {
   /**
    * Opens a store on this harness's backing store; called again after `close` to reopen it (an
    * in-memory store may hand back the same instance: it never closes for real).
    */
-  open(): Promise<LocalStore>
+  open(): Promise<DocStore>
   /** Deletes the backing store; every store is closed by then. */
   destroy(): Promise<void>
 }
@@ -18,7 +18,7 @@ const sorted = (updates: Uint8Array[]) => asArrays(updates).sort((x, y) => x.joi
  * Everything a load gives back: a store may keep the compacted snapshot apart from its entries
  * (`snapshot`) or as one more entry; the document is the same either way.
  */
-const everything = (loaded: Awaited<ReturnType<LocalStore['load']>>): Uint8Array[] => {
+const everything = (loaded: Awaited<ReturnType<DocStore['load']>>): Uint8Array[] => {
   const snapshot = (loaded as { snapshot?: Uint8Array | null }).snapshot
   return snapshot ? [snapshot, ...loaded.updates] : loaded.updates
 }
@@ -28,11 +28,11 @@ const everything = (loaded: Awaited<ReturnType<LocalStore['load']>>): Uint8Array
  * returns, bytes exact and in commit order, per document; `compact` swaps exactly the entries it
  * names for one snapshot, whatever was appended since stays; everything survives a reopen.
  */
-export function describeLocalStore(name: string, createHarness: () => Promise<LocalStoreHarness>): void {
-  describe(`LocalStore acceptance: ${name}`, () => {
-    let harness: LocalStoreHarness
-    let store: LocalStore
-    const opened: LocalStore[] = []
+export function describeDocStore(name: string, createHarness: () => Promise<DocStoreHarness>): void {
+  describe(`DocStore acceptance: ${name}`, () => {
+    let harness: DocStoreHarness
+    let store: DocStore
+    const opened: DocStore[] = []
     const open = async () => {
       store = await harness.open()
       opened.push(store)

@@ -6,7 +6,7 @@
  * Durability contract: when `append` resolves, every entry in it survives a crash of the
  * process; when it rejects, none of them may be acknowledged to anyone.
  */
-export interface StorageAdapter {
+export interface DocStorage {
   /** Everything stored for `doc`. An unknown document loads as {@link emptyDoc}. */
   load(doc: string): Promise<StoredDoc>
   /**
