@@ -28,6 +28,7 @@ import { PostgresDocStorage } from '../storage/postgres/PostgresDocStorage.ts'
 import { PostgresRecordStorage } from '../storage/postgres/PostgresRecordStorage.ts'
 import { SqliteDocStorage } from '../storage/sqlite/SqliteDocStorage.ts'
 import { SqliteRecordStorage } from '../storage/sqlite/SqliteRecordStorage.ts'
+import { checkDependencies } from './checkDependencies.ts'
 import { type RelayOptions, resolveLimits } from './relayOptions.ts'
 
 /** Shortest HS256 secret accepted: the key size of the hash, as RFC 7518 asks. */
@@ -101,7 +102,10 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     tombstoneHorizonMs: options.tombstoneHorizonMs,
     purgeIntervalMs: options.purgeIntervalMs,
   })
-  const committer = new GroupCommitter(storage, log, metrics)
+  const committer = new GroupCommitter(storage, log, metrics, {
+    retryMs: limits.commitRetryMs,
+    maxQueuedBytes: limits.maxQueuedCommitBytes,
+  })
   const pubsub = options.pubsub ?? null
   const cluster = pubsub ? new Cluster(pubsub) : null
   if (cluster) {
@@ -163,13 +167,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
       policy,
       log,
       metricsToken: options.metricsToken,
-      ready: async () => ({
-        storage: await storage.load('\u0000readyz').then(
-          () => true,
-          () => false,
-        ),
-        pubsub: pubsub ? pubsub.healthy : null,
-      }),
+      dependencies: () => checkDependencies(storage, pubsub),
       metrics,
       isClosing: () => closing,
       staticDir: options.staticDir,
@@ -282,6 +280,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
       const httpClosed = new Promise((resolve) => http.close(resolve))
       // Commit what was received before saying goodbye: a client that saw its update
       // forwarded must find it after a restart.
+      committer.stopRetrying()
       await committer.drain()
       for (const conn of conns) conn.close(CloseCode.GoingAway, 'server shutting down')
       http.closeAllConnections()

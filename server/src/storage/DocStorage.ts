@@ -31,6 +31,11 @@ export interface DocStorage {
   describe(): Promise<DocInfo[]>
   /** Names of all stored documents. */
   list(): Promise<string[]>
+  /**
+   * Resolves when the backend answers a trivial query, rejects when it cannot (for /readyz).
+   * Touches no document.
+   */
+  ping(): Promise<void>
   /** Releases the backend; pending appends have resolved or rejected before it resolves. */
   close(): Promise<void>
 }

@@ -170,6 +170,11 @@ export class PostgresDocStorage implements DocStorage {
     }))
   }
 
+  async ping(): Promise<void> {
+    if (this.closed) throw new Error('PostgresDocStorage is closed')
+    await this.pool.query('SELECT 1')
+  }
+
   async list(): Promise<string[]> {
     const r = await this.pool.query<{ doc: string }>(
       'SELECT doc FROM tandem_doc_snapshot UNION SELECT DISTINCT doc FROM tandem_doc_log',

@@ -71,6 +71,10 @@ export class SqliteDocStorage implements DocStorage {
     migrateSqlite(this.db)
   }
 
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get()
+  }
+
   async load(doc: string): Promise<StoredDoc> {
     return this.db.transaction(() => {
       const snapshot = this.stmts.snapshot.get(doc)?.data ?? null
