@@ -13,6 +13,7 @@ export const sourceEntries = {
   '@tandem/react': at('packages/react/src/index.ts'),
   '@tandem/server': at('server/src/index.ts'),
   '@tandem/testing': at('packages/testing/src/index.ts'),
+  '@tandem/testing/playwright': at('packages/testing/src/playwright.ts'),
 }
 
 /** Vite `resolve.alias` entries: exact package names only. */
