@@ -14,6 +14,7 @@ export const sourceEntries = {
   '@tandem/server': at('server/src/index.ts'),
   '@tandem/testing': at('packages/testing/src/index.ts'),
   '@tandem/testing/playwright': at('packages/testing/src/playwright.ts'),
+  '@tandem/testing/browser': at('packages/testing/src/browser.ts'),
 }
 
 /** Vite `resolve.alias` entries: exact package names only. */

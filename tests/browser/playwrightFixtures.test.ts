@@ -13,7 +13,7 @@ import {
   startRelayProcess,
   type TandemNetwork,
   tandemNetwork,
-} from '@tandem/testing/playwright'
+} from '@tandem/testing/browser'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type BrowserRig, startBrowserRig } from './support/browserRig.ts'

@@ -1,13 +1,10 @@
-// Entry `@tandem/testing/playwright`: a relay process, tabs, network switches and assertions for
-// multi-tab conflict tests. Framework-agnostic (playwright-core pages from any runner).
+// Entry `@tandem/testing/playwright`: `@playwright/test` fixtures (relay, network, tabs) plus the
+// assertions, for apps built on Tandem. The same core without @playwright/test: `./browser`.
+export * from './browser.ts'
 export {
-  expectConverged,
-  expectNoLostEdits,
-  expectPending,
-  expectSaved,
-  type StatusOptions,
-} from './playwright/expectations.ts'
-export { type OpenTabsOptions, openTabs, type Tabs } from './playwright/openTabs.ts'
-export { type RelayProcess, type RelayProcessOptions, startRelayProcess } from './playwright/startRelayProcess.ts'
-export { type TandemNetwork, tandemNetwork } from './playwright/tandemNetwork.ts'
-export { type PollOptions, readWindowStatus, type StatusReader, type TabStatus } from './playwright/tandemStatus.ts'
+  CHROMIUM_ARGS,
+  expect,
+  type TandemFixtureOptions,
+  type TandemFixtures,
+  test,
+} from './playwright/tandemTest.ts'
