@@ -6,6 +6,7 @@ import { CHROMIUM_ARGS } from './packages/testing/src/playwright/tandemTest.ts'
 export default defineConfig({
   testDir: 'tests/playwright',
   testMatch: '**/*.spec.ts',
+  outputDir: '.tmp/playwright-results',
   workers: 1,
   timeout: 60_000,
   reporter: process.env.PW_JSON ? [['list'], ['json', { outputFile: process.env.PW_JSON }]] : 'list',
