@@ -6,15 +6,25 @@ export interface TabStatus {
   pending: number
 }
 
-/** Reads a tab's status; the default reads `window.tandemStatus()`, which the app exposes in test builds. */
+/**
+ * Reads a tab's status. The default reads `window.tandemStatus()` if the app exposes it, else
+ * the first element with `data-tandem-status` (and `data-tandem-pending`) attributes.
+ */
 export type StatusReader = (page: Page) => Promise<TabStatus>
 
 export const readWindowStatus: StatusReader = (page) =>
   page.evaluate(() => {
     const read = (globalThis as { tandemStatus?: () => { state: string; pending: number } }).tandemStatus
-    if (!read) throw new Error('the page exposes no window.tandemStatus(); pass `status` to the assertion')
-    const s = read()
-    return { state: s.state, pending: s.pending }
+    if (read) {
+      const s = read()
+      return { state: s.state, pending: s.pending }
+    }
+    const el = document.querySelector('[data-tandem-status]')
+    if (!el) throw new Error('no window.tandemStatus() and no [data-tandem-status] element; pass `status`')
+    return {
+      state: el.getAttribute('data-tandem-status') ?? '',
+      pending: Number(el.getAttribute('data-tandem-pending') ?? 0),
+    }
   })
 
 export interface PollOptions {
