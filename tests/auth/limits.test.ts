@@ -2,6 +2,7 @@ import { CloseCode, encodeAwareness, encodeUpdate, TandemMessageType as T } from
 import { createLogger, type Relay, type RelayOptions, startRelay } from '@tandem/server'
 import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
+import { syncedClient } from '../helpers/client.ts'
 import { openRaw } from '../helpers/rawSocket.ts'
 import { makeTempDir, removeDir } from '../helpers/tempDir.ts'
 import { waitUntil, withTimeout } from '../helpers/wait.ts'
@@ -41,18 +42,36 @@ describe('limits: each has a named close code or HTTP status, and a metric', () 
     await waitUntil('the metric', () => rejected(r, 'too_big') === 1)
   })
 
-  it('messages per second: RateLimited (4529, a code stock clients retry)', async () => {
+  /** Sends `frames` without waiting; resolves with the text a fresh client sees once it holds `chars` characters. */
+  async function throttledThrough(r: Relay, doc: string, frames: Uint8Array[], chars: number): Promise<boolean> {
+    const raw = await openRaw(`${r.url}/${doc}`)
+    try {
+      for (const f of frames) raw.ws.send(f)
+      const fresh = await syncedClient(r.url, doc)
+      try {
+        await waitUntil('every frame is stored', () => fresh.doc.getText('t').length === chars, { timeoutMs: 30_000 })
+      } finally {
+        fresh.destroy()
+      }
+      return raw.isClosed()
+    } finally {
+      raw.ws.terminate()
+    }
+  }
+
+  it('messages per second: a writer past the rate is paused (TCP pushes back), not closed', async () => {
     const r = await relay({ maxMessagesPerSecond: 20 })
-    const frames = Array.from({ length: 500 }, (_, i) => encodeUpdate(textUpdate(`${i}`, 1000 + i)))
-    expect(await closeCodeAfter(r, 'd', frames)).toBe(CloseCode.RateLimited)
-    expect(rejected(r, 'rate')).toBe(1)
+    const frames = Array.from({ length: 80 }, (_, i) => encodeUpdate(textUpdate(`${i % 10}`, 1000 + i)))
+    expect(await throttledThrough(r, 'd', frames, 80)).toBe(false)
+    expect(r.metrics.value('tandem_throttled_total')).toBeGreaterThan(0)
+    expect(rejected(r, 'rate')).toBe(0)
   })
 
-  it('bytes per second: RateLimited', async () => {
+  it('bytes per second: paused, not closed', async () => {
     const r = await relay({ maxBytesPerSecond: 2048, maxFrameBytes: 4096 })
-    const big = encodeUpdate(textUpdate('x'.repeat(3000)))
-    expect(await closeCodeAfter(r, 'd', [big, big, big, big])).toBe(CloseCode.RateLimited)
-    expect(rejected(r, 'rate')).toBe(1)
+    const big = (i: number) => encodeUpdate(textUpdate('x'.repeat(3000), 100 + i))
+    expect(await throttledThrough(r, 'd', [big(0), big(1), big(2), big(3)], 12_000)).toBe(false)
+    expect(r.metrics.value('tandem_throttled_total')).toBeGreaterThan(0)
   })
 
   it('presence size and clients per connection: 4413', async () => {

@@ -68,7 +68,7 @@ export const DEFAULT_LIMITS: RelayLimits = {
   maxFrameBytes: 4 * 1024 * 1024,
   maxBufferedBytes: 4 * 1024 * 1024,
   maxAwarenessPerConnection: 16,
-  maxMessagesPerSecond: 2_000,
+  maxMessagesPerSecond: 10_000,
   maxBytesPerSecond: 1024 * 1024,
   maxAwarenessBytes: 64 * 1024,
   maxDocsPerConnection: 1_000,

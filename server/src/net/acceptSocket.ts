@@ -12,6 +12,11 @@ export interface SocketHandlers {
 /**
  * Wires a socket to its handlers with the checks every connection gets: binary frames only,
  * a rate limit, and bad input closing just this connection with its named code.
+ *
+ * Past its budget a connection is slowed, not cut: the relay stops reading its socket until the
+ * budget refills, so TCP pushes back on the writer (a bulk import finishes, only slower). It is
+ * closed with RateLimited only when it keeps sending a whole further burst while paused, or when,
+ * paused, it does not read what the relay sends it (a flooder that never reads).
  */
 export function acceptSocket(ctx: RelayContext, conn: Connection, handlers: SocketHandlers): void {
   const { ws } = conn
@@ -23,8 +28,18 @@ export function acceptSocket(ctx: RelayContext, conn: Connection, handlers: Sock
       metrics.inc('tandem_rejected_frames_total', 'Frames refused, by reason', { reason: 'too_big' })
     } else log.warn('socket error', { conn: conn.id, error: err.message })
   })
+  let resumeTimer: ReturnType<typeof setTimeout> | undefined
+  const resume = () => {
+    resumeTimer = undefined
+    if (conn.closed) return
+    if (ws.bufferedAmount > limits.maxBufferedBytes / 4) {
+      return reject(ctx, conn, 'rate', CloseCode.RateLimited, 'too many messages')
+    }
+    ws.resume()
+  }
   ws.on('close', () => {
     ctx.reclaimer?.noteActivity()
+    if (resumeTimer) clearTimeout(resumeTimer)
     conn.closed = true
     handlers.closed()
   })
@@ -32,7 +47,15 @@ export function acceptSocket(ctx: RelayContext, conn: Connection, handlers: Sock
     ctx.reclaimer?.noteActivity()
     if (conn.closed) return
     if (!isBinary) return reject(ctx, conn, 'text', CloseCode.UnsupportedData, 'text frames are not supported')
-    if (!limiter.take(data.length)) return reject(ctx, conn, 'rate', CloseCode.RateLimited, 'too many messages')
+    const waitMs = limiter.charge(data.length)
+    if (waitMs === Number.POSITIVE_INFINITY)
+      return reject(ctx, conn, 'rate', CloseCode.RateLimited, 'too many messages')
+    if (waitMs > 0 && !resumeTimer) {
+      // Frames ws already parsed still arrive while paused; they are charged and handled.
+      metrics.inc('tandem_throttled_total', 'Times a connection was paused for sending past its rate')
+      ws.pause()
+      resumeTimer = setTimeout(resume, waitMs)
+    }
     metrics.inc('tandem_bytes_in_total', 'Bytes received in frames', undefined, data.length)
     if (dispatchGuarded(ctx, conn, handlers.frame, data) === false) limiter.refund(data.length)
   })
