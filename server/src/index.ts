@@ -30,3 +30,6 @@ export type {
 } from './storage/RecordStorage.ts'
 export { SqliteDocStorage, type SqliteDocStorageOptions } from './storage/sqlite/SqliteDocStorage.ts'
 export { SqliteRecordStorage, type SqliteRecordStorageOptions } from './storage/sqlite/SqliteRecordStorage.ts'
+export { SqliteVersionStorage, type SqliteVersionStorageOptions } from './storage/sqlite/SqliteVersionStorage.ts'
+export { DEFAULT_RETENTION, type RetentionPolicy, thinVersions } from './storage/thinVersions.ts'
+export type { NewVersion, VersionInfo, VersionStorage } from './storage/VersionStorage.ts'
