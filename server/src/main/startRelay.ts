@@ -12,6 +12,7 @@ import { Cluster } from '../cluster/Cluster.ts'
 import { Compactor } from '../docs/compaction/Compactor.ts'
 import { GroupCommitter } from '../docs/GroupCommitter.ts'
 import { RoomRegistry } from '../docs/RoomRegistry.ts'
+import { VersionRecorder } from '../docs/VersionRecorder.ts'
 import { adminRoutes } from '../http/adminRoutes.ts'
 import { docsRest } from '../http/docsRest.ts'
 import { httpRoutes } from '../http/httpRoutes.ts'
@@ -28,6 +29,8 @@ import { PostgresDocStorage } from '../storage/postgres/PostgresDocStorage.ts'
 import { PostgresRecordStorage } from '../storage/postgres/PostgresRecordStorage.ts'
 import { SqliteDocStorage } from '../storage/sqlite/SqliteDocStorage.ts'
 import { SqliteRecordStorage } from '../storage/sqlite/SqliteRecordStorage.ts'
+import { SqliteVersionStorage } from '../storage/sqlite/SqliteVersionStorage.ts'
+import { DEFAULT_RETENTION } from '../storage/thinVersions.ts'
 import { type RelayOptions, resolveLimits } from './relayOptions.ts'
 
 /** Shortest HS256 secret accepted: the key size of the hash, as RFC 7518 asks. */
@@ -128,7 +131,25 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   }
   // The registry subscribes to compaction and cluster events itself; a pub/sub outage means
   // messages may be lost, so rooms and record subscribers read what they missed from storage.
-  const registry = new RoomRegistry(ctx)
+  const historyClock = options.historyClock ?? Date.now
+  const history = new VersionRecorder(
+    options.versionStorage ??
+      new SqliteVersionStorage({
+        file: options.storage && !options.dataDir ? ':memory:' : join(options.dataDir ?? './data', 'tandem.sqlite'),
+        now: historyClock,
+      }),
+    {
+      quietMs: options.historyQuietMs ?? 10_000,
+      everyChanges: Math.max(1, options.historyEveryChanges ?? 1_000),
+      retention: {
+        keepAllMs: options.historyKeepAllMs ?? DEFAULT_RETENTION.keepAllMs,
+        bucketMs: options.historyBucketMs ?? DEFAULT_RETENTION.bucketMs,
+      },
+      now: historyClock,
+    },
+    log,
+  )
+  const registry = new RoomRegistry(ctx, (room) => history.attach(room))
   pubsub?.onResync(() => {
     registry.resync()
     for (const collection of records.collections()) records.remoteCommitted(collection)
@@ -151,7 +172,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   })
   // Something slipping past every handler is a bug to find: it shows here, not as a dead process.
   metrics.inc('tandem_uncaught_total', UNCAUGHT_HELP, undefined, 0)
-  const docs = docsRest(ctx, registry)
+  const docs = docsRest(ctx, registry, history)
   const http = createServer(
     {
       headersTimeout: limits.headersTimeoutMs,
@@ -283,12 +304,14 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
       // Commit what was received before saying goodbye: a client that saw its update
       // forwarded must find it after a restart.
       await committer.drain()
+      await history.flush()
       for (const conn of conns) conn.close(CloseCode.GoingAway, 'server shutting down')
       http.closeAllConnections()
       for (const room of registry.values()) if (room.hasLog) compactor.schedule(room.name)
       await compactor.finish(SHUTDOWN_COMPACTION_MS)
       await pubsub?.close()
       await records.close()
+      await history.storage.close()
       await storage.close()
       await httpClosed
     },
