@@ -18,6 +18,7 @@ export {
 } from './storage/DocStorage.ts'
 export { PostgresDocStorage, type PostgresDocStorageOptions } from './storage/postgres/PostgresDocStorage.ts'
 export { PostgresRecordStorage } from './storage/postgres/PostgresRecordStorage.ts'
+export { PostgresVersionStorage } from './storage/postgres/PostgresVersionStorage.ts'
 export type {
   ChangesRead,
   Decide,

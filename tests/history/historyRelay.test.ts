@@ -1,8 +1,10 @@
+import { PostgresDocStorage } from '@tandem/server'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { startAuthRelay } from '../auth/authRig.ts'
 import { type StockClient, syncedClient } from '../helpers/client.ts'
 import { startTestRelay, type TestRelay } from '../helpers/relay.ts'
+import { dropSchema, POSTGRES_URL, postgresAvailable, uniqueSchema } from '../helpers/services.ts'
 import { waitUntil } from '../helpers/wait.ts'
 
 interface Listed {
@@ -134,6 +136,42 @@ describe('version history on a live relay', () => {
     expect(after.map((v) => v.id)).toEqual([before[0]!.id, before[3]!.id, after[2]!.id])
     expect(after[0]!.name).toBe('start')
   })
+})
+
+const hasPostgres = await postgresAvailable()
+
+describe('version history on PostgreSQL', () => {
+  it.skipIf(!hasPostgres)(
+    'is kept in the shared database: another instance lists, previews and restores it',
+    async () => {
+      const schema = uniqueSchema('history')
+      cleanups.push(() => dropSchema(schema))
+      const one = await relayWith({
+        historyQuietMs: 30,
+        storage: await PostgresDocStorage.connect({ url: POSTGRES_URL, schema }),
+      })
+      const two = await relayWith({
+        historyQuietMs: 30,
+        storage: await PostgresDocStorage.connect({ url: POSTGRES_URL, schema }),
+      })
+      const a = await client(one.url, 'shared')
+      a.doc.getText('t').insert(0, 'first')
+      await waitUntil(
+        'a version seen from the other instance',
+        async () => (await list(two.http, 'shared')).length === 1,
+      )
+      const [v1] = await list(two.http, 'shared')
+      a.doc.getText('t').insert(5, ' second')
+      await waitUntil('a second version', async () => (await list(two.http, 'shared')).length === 2)
+      expect((await preview(two.http, 'shared', v1!.id)).getText('t').toString()).toBe('first')
+      const res = await fetch(`${one.http}/v1/docs/shared/versions/${v1!.id}/restore`, {
+        method: 'POST',
+        headers: JSON_TYPE,
+      })
+      expect(res.status).toBe(200)
+      await waitUntil('a sees the restore', () => a.doc.getText('t').toString() === 'first')
+    },
+  )
 })
 
 describe('version history access', () => {

@@ -27,6 +27,7 @@ import { UNCAUGHT_HELP } from '../ops/safetyNet.ts'
 import { RecordService } from '../records/RecordService.ts'
 import { PostgresDocStorage } from '../storage/postgres/PostgresDocStorage.ts'
 import { PostgresRecordStorage } from '../storage/postgres/PostgresRecordStorage.ts'
+import { PostgresVersionStorage } from '../storage/postgres/PostgresVersionStorage.ts'
 import { SqliteDocStorage } from '../storage/sqlite/SqliteDocStorage.ts'
 import { SqliteRecordStorage } from '../storage/sqlite/SqliteRecordStorage.ts'
 import { SqliteVersionStorage } from '../storage/sqlite/SqliteVersionStorage.ts'
@@ -134,6 +135,10 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   const historyClock = options.historyClock ?? Date.now
   const history = new VersionRecorder(
     options.versionStorage ??
+      // Documents in PostgreSQL means several instances: history goes there too.
+      (options.storage instanceof PostgresDocStorage
+        ? await PostgresVersionStorage.open(options.storage, historyClock)
+        : null) ??
       new SqliteVersionStorage({
         file: options.storage && !options.dataDir ? ':memory:' : join(options.dataDir ?? './data', 'tandem.sqlite'),
         now: historyClock,
