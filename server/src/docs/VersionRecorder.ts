@@ -99,9 +99,19 @@ export class VersionRecorder {
     return next
   }
 
-  /** Takes the versions still waiting for a quiet point (shutdown), then waits for every write. */
-  async flush(): Promise<void> {
+  /**
+   * Takes the versions still waiting for a quiet point (shutdown) and waits for every write,
+   * at most `timeoutMs`: a document whose storage hangs must not hold the shutdown.
+   */
+  async flush(timeoutMs: number): Promise<void> {
     for (const p of [...this.pending.values()]) this.take(p.room)
-    await Promise.allSettled([...this.chains.values()])
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([
+      Promise.allSettled([...this.chains.values()]),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, timeoutMs)
+      }),
+    ])
+    clearTimeout(timer)
   }
 }

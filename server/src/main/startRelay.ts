@@ -39,6 +39,8 @@ export const MIN_SECRET_BYTES = 32
 
 /** Time a graceful close spends folding logs into snapshots; the rest waits for next time. */
 const SHUTDOWN_COMPACTION_MS = 1_500
+/** Time a graceful close waits for the versions still due; past it they are skipped. */
+const SHUTDOWN_HISTORY_MS = 1_000
 
 export interface Relay {
   /** WebSocket base URL, e.g. ws://127.0.0.1:1234; documents live at `${url}/<name>`. */
@@ -309,7 +311,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
       // Commit what was received before saying goodbye: a client that saw its update
       // forwarded must find it after a restart.
       await committer.drain()
-      await history.flush()
+      await history.flush(SHUTDOWN_HISTORY_MS)
       for (const conn of conns) conn.close(CloseCode.GoingAway, 'server shutting down')
       http.closeAllConnections()
       for (const room of registry.values()) if (room.hasLog) compactor.schedule(room.name)
