@@ -26,6 +26,7 @@ it('handle.history lists, previews, saves and restores with the client token; a 
   doc.doc.getText('t').insert(0, 'draft one')
   await waitUntil('a version', async () => (await doc.history.list()).length === 1)
   const [first] = await doc.history.list()
+  expect(first!.authors).toEqual(['ada'])
   const saved = await doc.history.save('before rewrite')
   expect(saved).toMatchObject({ name: 'before rewrite', authors: ['ada'] })
   doc.doc.getText('t').delete(0, 9)

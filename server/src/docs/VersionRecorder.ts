@@ -16,6 +16,7 @@ export interface HistoryOptions {
 interface Pending {
   room: Room
   changes: number
+  authors: Set<string>
   timer: NodeJS.Timeout | null
 }
 
@@ -39,18 +40,19 @@ export class VersionRecorder {
   /** Starts recording `room`; the registry calls it once per room it creates. */
   attach(room: Room): () => void {
     return room.doc.changes.subscribe((change) => {
-      if (change.local) this.changed(room)
+      if (change.local) this.changed(room, change.author)
     })
   }
 
-  private changed(room: Room): void {
+  private changed(room: Room, author: string | null): void {
     let p = this.pending.get(room.name)
     if (!p) {
-      p = { room, changes: 0, timer: null }
+      p = { room, changes: 0, authors: new Set(), timer: null }
       this.pending.set(room.name, p)
     }
     p.room = room
     p.changes++
+    p.authors.add(author ?? 'anonymous')
     if (p.timer) clearTimeout(p.timer)
     p.timer = null
     if (p.changes >= this.options.everyChanges) return void this.take(room)
@@ -83,7 +85,7 @@ export class VersionRecorder {
         const info = await this.storage.add({
           doc: room.name,
           state,
-          authors: extra.authors ?? [],
+          authors: [...(extra.authors ?? []), ...(p?.authors ?? [])],
           name: extra.name ?? null,
         })
         const dropped = thinVersions(await this.storage.list(room.name), this.options.now(), this.options.retention)
