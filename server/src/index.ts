@@ -18,6 +18,7 @@ export {
 } from './storage/DocStorage.ts'
 export { PostgresDocStorage, type PostgresDocStorageOptions } from './storage/postgres/PostgresDocStorage.ts'
 export { PostgresRecordStorage } from './storage/postgres/PostgresRecordStorage.ts'
+export { PostgresVersionStorage } from './storage/postgres/PostgresVersionStorage.ts'
 export type {
   ChangesRead,
   Decide,
@@ -30,3 +31,6 @@ export type {
 } from './storage/RecordStorage.ts'
 export { SqliteDocStorage, type SqliteDocStorageOptions } from './storage/sqlite/SqliteDocStorage.ts'
 export { SqliteRecordStorage, type SqliteRecordStorageOptions } from './storage/sqlite/SqliteRecordStorage.ts'
+export { SqliteVersionStorage, type SqliteVersionStorageOptions } from './storage/sqlite/SqliteVersionStorage.ts'
+export { DEFAULT_RETENTION, type RetentionPolicy, thinVersions } from './storage/thinVersions.ts'
+export type { NewVersion, VersionInfo, VersionStorage } from './storage/VersionStorage.ts'

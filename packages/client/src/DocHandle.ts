@@ -1,6 +1,7 @@
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as Y from 'yjs'
 import { CrossTab } from './CrossTab.ts'
+import { DocHistory, type DocHistoryOptions } from './DocHistory.ts'
 import type { DocStore } from './DocStore.ts'
 import { type CheckInReport, DocSync } from './DocSync.ts'
 import { LocalPersistence } from './LocalPersistence.ts'
@@ -33,6 +34,8 @@ export interface DocHandleOptions {
   crossTabName: string | null
   user?: User
   onError?: (error: Error) => void
+  /** Where the relay's history API is; see DocHistory. */
+  history: DocHistoryOptions
 }
 
 /** Sequence numbers of local changes: the last made, the last stored on the device, the last acked. */
@@ -66,6 +69,8 @@ export class DocHandle {
   readonly watermarks = new Observable<Progress>({ last: 0, stored: 0, acked: 0 }, sameProgress)
   /** Every check-in result, newest last (bounded), for inspectors. */
   readonly checkIns: CheckInReport[] = []
+  /** The document's versions on the relay: list, preview, save, restore. */
+  readonly history: DocHistory
   private readonly pending = new PendingChanges()
   private readonly persistence: LocalPersistence
   private readonly sync: DocSync
@@ -81,6 +86,7 @@ export class DocHandle {
     private readonly options: DocHandleOptions,
   ) {
     if (options.user) this.awareness.setLocalStateField('user', options.user)
+    this.history = new DocHistory(name, options.history)
     this.persistence = new LocalPersistence(
       options.store,
       name,

@@ -85,6 +85,7 @@ export function createTandem(options: TandemOptions): Tandem {
           crossTabName: crossTab ? `tandem:${options.url}:${name}` : null,
           user: options.user,
           onError: options.onError,
+          history: { url: options.url, getToken: options.getToken },
         })
         docs.set(name, handle)
       }

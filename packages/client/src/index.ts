@@ -1,5 +1,6 @@
 export { type ConnectionState, createTandem, type Tandem, type TandemOptions } from './createTandem.ts'
 export { DocHandle, type DocStatus, type Progress, type SyncState, type User } from './DocHandle.ts'
+export { DocHistory, type DocVersion, HistoryError } from './DocHistory.ts'
 export { type DocStore, MemoryStore, type StoredUpdates, type StoreKey } from './DocStore.ts'
 export type { CheckInReport } from './DocSync.ts'
 export { IndexedDbDocStore, type IndexedDbDocStoreOptions } from './IndexedDbDocStore.ts'

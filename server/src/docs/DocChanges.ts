@@ -6,6 +6,8 @@ export interface DocChange {
   update: Uint8Array
   /** False when another relay instance committed it and this one only integrated it. */
   local: boolean
+  /** The writer's token subject when this instance committed it for a peer that has one. */
+  author: string | null
 }
 
 /**
@@ -25,10 +27,10 @@ export class DocChanges {
     return () => this.listeners.delete(listener)
   }
 
-  emit(update: Uint8Array, local: boolean): void {
+  emit(update: Uint8Array, local: boolean, author: string | null = null): void {
     this.seq++
     if (this.listeners.size === 0) return
-    const change = { seq: this.seq, update, local }
+    const change = { seq: this.seq, update, local, author }
     for (const listener of this.listeners) {
       try {
         listener(change)

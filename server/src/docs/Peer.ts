@@ -7,6 +7,8 @@ export interface Peer {
   readonly awarenessIds: Set<number>
   /** The socket's id, for log lines. */
   readonly connId: number
+  /** The token's subject, which history records as the author of what this peer writes. */
+  readonly author?: string | null
   send(frame: Uint8Array): void
   /** Tells the peer a change it sent was refused (read-only); the document is untouched. */
   refuseWrite(reason: string, seq?: number): void

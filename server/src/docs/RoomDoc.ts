@@ -165,7 +165,7 @@ export class RoomDoc {
         this.logUpdates++
         this.logBytes += update.length
         this.forward(update, origin, true)
-        this.changes.emit(update, true)
+        this.changes.emit(update, true, origin?.author ?? null)
         done()
       },
       failed: () => {

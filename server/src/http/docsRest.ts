@@ -2,10 +2,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { ProtocolError } from '@tandem/protocol'
 import { validDocName } from '../docs/parseDocName.ts'
 import type { RoomRegistry } from '../docs/RoomRegistry.ts'
+import type { VersionRecorder } from '../docs/VersionRecorder.ts'
 import { WriteRefused, writeGate } from '../docs/writeGate.ts'
 import type { RelayContext } from '../net/RelayContext.ts'
 import { readBody } from './httpBody.ts'
 import { restAccess } from './restAccess.ts'
+import { parseVersionsPath, versionsRest } from './versionsRest.ts'
 
 export const DOCS_PREFIX = '/v1/docs/'
 
@@ -21,11 +23,13 @@ const error = (res: ServerResponse, status: number, message: string) =>
  * whole state as a Yjs update, POST applies one. The token travels as a Bearer header and
  * is checked exactly as on a WebSocket; a POST answers only once the update is committed.
  */
-export function docsRest(ctx: RelayContext, rooms: RoomRegistry) {
+export function docsRest(ctx: RelayContext, rooms: RoomRegistry, history: VersionRecorder) {
   return async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
+    // A name holding "/versions" itself reaches its document with the slash encoded (%2F).
+    const versions = parseVersionsPath(path.slice(DOCS_PREFIX.length))
     let name: string
     try {
-      name = decodeURIComponent(path.slice(DOCS_PREFIX.length))
+      name = decodeURIComponent(versions ? versions.doc : path.slice(DOCS_PREFIX.length))
     } catch {
       return error(res, 400, 'bad document name')
     }
@@ -36,6 +40,7 @@ export function docsRest(ctx: RelayContext, rooms: RoomRegistry) {
     const room = rooms.get(name)
     const state = await room.doc.current()
     if (room.deletedAt) return error(res, 410, `'${name}' was deleted`)
+    if (versions) return versionsRest(ctx, history, room, access, versions, req, res)
     if (req.method === 'GET') return send(res, 200, state, 'application/octet-stream')
     if (req.method !== 'POST') return error(res, 405, 'GET or POST')
     const body = await readBody(req, ctx.limits.maxFrameBytes)

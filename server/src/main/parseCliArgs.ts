@@ -37,6 +37,10 @@ export const USAGE = `Usage: tandem-server [options]
   --metrics-token-file PATH  /metrics asks for this bearer token (env TANDEM_METRICS_TOKEN_FILE, or the token in TANDEM_METRICS_TOKEN)
   --authority-collections LIST  record collections in authority mode, stale writes refused with 409 (env TANDEM_AUTHORITY_COLLECTIONS)
   --tombstone-horizon D    purge record tombstones after D, e.g. 30d, 12h; default 30d (env TANDEM_TOMBSTONE_HORIZON)
+  --history-quiet-ms N     take a version after N ms without a change; default 10000 (env TANDEM_HISTORY_QUIET_MS)
+  --history-every N        ...and at least every N changes; default 1000 (env TANDEM_HISTORY_EVERY)
+  --history-keep D         keep every version for D, e.g. 30d; default 30d (env TANDEM_HISTORY_KEEP)
+  --history-bucket D       then keep one unnamed version per D; default 1d (env TANDEM_HISTORY_BUCKET)
   --postgres URL           keep documents in PostgreSQL instead of SQLite (env TANDEM_POSTGRES_URL)
   --redis URL              share live updates with other instances over Redis (env TANDEM_REDIS_URL)
   --admin-token-file PATH  enable the admin API (/admin/docs) for this bearer token (env TANDEM_ADMIN_TOKEN_FILE, or the token in TANDEM_ADMIN_TOKEN)
@@ -111,6 +115,10 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions
         'metrics-token-file': { type: 'string' },
         'authority-collections': { type: 'string' },
         'tombstone-horizon': { type: 'string' },
+        'history-quiet-ms': { type: 'string' },
+        'history-every': { type: 'string' },
+        'history-keep': { type: 'string' },
+        'history-bucket': { type: 'string' },
         postgres: { type: 'string' },
         redis: { type: 'string' },
         'admin-token-file': { type: 'string' },
@@ -154,14 +162,23 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions
     adminToken: env.TANDEM_ADMIN_TOKEN || undefined,
     authorityCollections: list('authority-collections', 'TANDEM_AUTHORITY_COLLECTIONS'),
   }
-  const horizon = str('tombstone-horizon', 'TANDEM_TOMBSTONE_HORIZON')
-  if (horizon !== undefined) {
+  const duration = (flag: string, envName: string) => {
+    const text = str(flag, envName)
     try {
-      options.tombstoneHorizonMs = parseDuration(horizon)
+      return text === undefined ? undefined : parseDuration(text)
     } catch (err) {
-      throw new UsageError(`--tombstone-horizon: ${(err as Error).message}`)
+      throw new UsageError(`--${flag}: ${(err as Error).message}`)
     }
   }
+  const horizon = duration('tombstone-horizon', 'TANDEM_TOMBSTONE_HORIZON')
+  if (horizon !== undefined) options.tombstoneHorizonMs = horizon
+  const history = {
+    historyQuietMs: integer('--history-quiet-ms', str('history-quiet-ms', 'TANDEM_HISTORY_QUIET_MS'), 1, 1e9),
+    historyEveryChanges: integer('--history-every', str('history-every', 'TANDEM_HISTORY_EVERY'), 1, 1e9),
+    historyKeepAllMs: duration('history-keep', 'TANDEM_HISTORY_KEEP'),
+    historyBucketMs: duration('history-bucket', 'TANDEM_HISTORY_BUCKET'),
+  }
+  for (const [key, value] of Object.entries(history)) if (value !== undefined) Object.assign(options, { [key]: value })
   for (const [flag, key, envName, min, max] of LIMIT_FLAGS) {
     const n = integer(`--${flag}`, str(flag, envName), min, max)
     if (n !== undefined) options[key] = n

@@ -3,6 +3,7 @@ import type { Logger } from '../ops/Logger.ts'
 import type { RelayLimits } from '../ops/RelayLimits.ts'
 import type { DocStorage } from '../storage/DocStorage.ts'
 import type { RecordStorage } from '../storage/RecordStorage.ts'
+import type { VersionStorage } from '../storage/VersionStorage.ts'
 
 export interface RelayOptions extends Partial<RelayLimits> {
   /** Interface to listen on; default 127.0.0.1. */
@@ -62,6 +63,21 @@ export interface RelayOptions extends Partial<RelayLimits> {
    * (MemoryReclaimer); 0 turns it off. Default 8 MiB.
    */
   reclaimAfterBytes?: number
+  /**
+   * Version history; default SqliteVersionStorage in `dataDir`'s SQLite file (in memory when a
+   * custom `storage` is given without `dataDir`). Closed on close().
+   */
+  versionStorage?: VersionStorage
+  /** A version is taken after this long without a committed change; default 10 s. */
+  historyQuietMs?: number
+  /** ...and at least every this many committed changes; default 1000. */
+  historyEveryChanges?: number
+  /** Every version younger than this is kept; default 30 days. */
+  historyKeepAllMs?: number
+  /** Older unnamed versions are thinned to one per this long; default one day. */
+  historyBucketMs?: number
+  /** Clock of the default version storage and of retention (tests inject one). */
+  historyClock?: () => number
 }
 
 export const DEFAULT_LIMITS: RelayLimits = {

@@ -12,6 +12,7 @@ import { Cluster } from '../cluster/Cluster.ts'
 import { Compactor } from '../docs/compaction/Compactor.ts'
 import { GroupCommitter } from '../docs/GroupCommitter.ts'
 import { RoomRegistry } from '../docs/RoomRegistry.ts'
+import { VersionRecorder } from '../docs/VersionRecorder.ts'
 import { adminRoutes } from '../http/adminRoutes.ts'
 import { docsRest } from '../http/docsRest.ts'
 import { httpRoutes } from '../http/httpRoutes.ts'
@@ -26,8 +27,11 @@ import { UNCAUGHT_HELP } from '../ops/safetyNet.ts'
 import { RecordService } from '../records/RecordService.ts'
 import { PostgresDocStorage } from '../storage/postgres/PostgresDocStorage.ts'
 import { PostgresRecordStorage } from '../storage/postgres/PostgresRecordStorage.ts'
+import { PostgresVersionStorage } from '../storage/postgres/PostgresVersionStorage.ts'
 import { SqliteDocStorage } from '../storage/sqlite/SqliteDocStorage.ts'
 import { SqliteRecordStorage } from '../storage/sqlite/SqliteRecordStorage.ts'
+import { SqliteVersionStorage } from '../storage/sqlite/SqliteVersionStorage.ts'
+import { DEFAULT_RETENTION } from '../storage/thinVersions.ts'
 import { checkDependencies } from './checkDependencies.ts'
 import { type RelayOptions, resolveLimits } from './relayOptions.ts'
 
@@ -36,6 +40,8 @@ export const MIN_SECRET_BYTES = 32
 
 /** Time a graceful close spends folding logs into snapshots; the rest waits for next time. */
 const SHUTDOWN_COMPACTION_MS = 1_500
+/** Time a graceful close waits for the versions still due; past it they are skipped. */
+const SHUTDOWN_HISTORY_MS = 1_000
 
 export interface Relay {
   /** WebSocket base URL, e.g. ws://127.0.0.1:1234; documents live at `${url}/<name>`. */
@@ -132,7 +138,29 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   }
   // The registry subscribes to compaction and cluster events itself; a pub/sub outage means
   // messages may be lost, so rooms and record subscribers read what they missed from storage.
-  const registry = new RoomRegistry(ctx)
+  const historyClock = options.historyClock ?? Date.now
+  const history = new VersionRecorder(
+    options.versionStorage ??
+      // Documents in PostgreSQL means several instances: history goes there too.
+      (options.storage instanceof PostgresDocStorage
+        ? await PostgresVersionStorage.open(options.storage, historyClock)
+        : null) ??
+      new SqliteVersionStorage({
+        file: options.storage && !options.dataDir ? ':memory:' : join(options.dataDir ?? './data', 'tandem.sqlite'),
+        now: historyClock,
+      }),
+    {
+      quietMs: options.historyQuietMs ?? 10_000,
+      everyChanges: Math.max(1, options.historyEveryChanges ?? 1_000),
+      retention: {
+        keepAllMs: options.historyKeepAllMs ?? DEFAULT_RETENTION.keepAllMs,
+        bucketMs: options.historyBucketMs ?? DEFAULT_RETENTION.bucketMs,
+      },
+      now: historyClock,
+    },
+    log,
+  )
+  const registry = new RoomRegistry(ctx, (room) => history.attach(room))
   pubsub?.onResync(() => {
     registry.resync()
     for (const collection of records.collections()) records.remoteCommitted(collection)
@@ -155,7 +183,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   })
   // Something slipping past every handler is a bug to find: it shows here, not as a dead process.
   metrics.inc('tandem_uncaught_total', UNCAUGHT_HELP, undefined, 0)
-  const docs = docsRest(ctx, registry)
+  const docs = docsRest(ctx, registry, history)
   const http = createServer(
     {
       headersTimeout: limits.headersTimeoutMs,
@@ -282,12 +310,14 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
       // forwarded must find it after a restart.
       committer.stopRetrying()
       await committer.drain()
+      await history.flush(SHUTDOWN_HISTORY_MS)
       for (const conn of conns) conn.close(CloseCode.GoingAway, 'server shutting down')
       http.closeAllConnections()
       for (const room of registry.values()) if (room.hasLog) compactor.schedule(room.name)
       await compactor.finish(SHUTDOWN_COMPACTION_MS)
       await pubsub?.close()
       await records.close()
+      await history.storage.close()
       await storage.close()
       await httpClosed
     },

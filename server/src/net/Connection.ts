@@ -14,6 +14,8 @@ const CLOSE_GRACE_MS = 2_000
 export class Connection implements Peer {
   readonly awarenessIds = new Set<number>()
   closed = false
+  /** The token's subject once authenticated (history's author); null without one. */
+  author: string | null = null
 
   constructor(
     readonly ws: WebSocket,

@@ -117,6 +117,7 @@ function acceptStock(
         const joined = rooms.get(name)
         room = joined
         const canWrite = access.canWriteDoc(name)
+        conn.author = access.subject
         handle = (f) => handleMessage(ctx, joined, conn, f, canWrite)
         joined.join(conn)
         joined.greet(conn)

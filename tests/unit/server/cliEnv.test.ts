@@ -24,6 +24,10 @@ const samples: Record<string, string> = {
   'request-timeout-ms': '20000',
   'held-ms': '5000',
   'commit-retry-ms': '5000',
+  'history-quiet-ms': '2000',
+  'history-every': '50',
+  'history-keep': '7d',
+  'history-bucket': '1h',
 }
 
 const optionLines = USAGE.split('\n').filter((l) => /^\s+--[a-z]/.test(l))

@@ -20,6 +20,10 @@ export class TandemChannel implements Peer {
     return this.conn.id
   }
 
+  get author(): string | null {
+    return this.conn.author
+  }
+
   /** Acks `seq` once `written` resolves and every earlier write of this channel was acked. */
   ackAfter(seq: number, written: Promise<void>, acked?: () => void): void {
     const ack = () => {

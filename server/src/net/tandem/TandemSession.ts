@@ -115,6 +115,7 @@ export class TandemSession {
   private authenticated(access: Access): void {
     if (this.conn.closed) return
     this.access = access
+    this.conn.author = access.subject
     // A refreshed token may grant less: leave what it no longer covers.
     for (const channel of [...this.channels.values()]) {
       if (!access.canReadDoc(channel.room.name)) channel.close(CloseCode.Forbidden, 'no longer allowed')

@@ -1,0 +1,86 @@
+import * as Y from 'yjs'
+
+/** One saved version of a document, as the relay lists it. */
+export interface DocVersion {
+  id: number
+  /** Milliseconds since the epoch. */
+  at: number
+  /** Token `sub` of the writers, or "anonymous". */
+  authors: string[]
+  /** Bytes of the stored state. */
+  size: number
+  /** Set for versions a user named (restores included). */
+  name: string | null
+}
+
+/** The relay refused or failed a history request; `status` is the HTTP status. */
+export class HistoryError extends Error {
+  override readonly name = 'HistoryError'
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message)
+  }
+}
+
+export interface DocHistoryOptions {
+  /** The relay's WebSocket base URL (ws:// or wss://); REST lives on the same host over http(s). */
+  url: string
+  getToken?: () => string | Promise<string>
+}
+
+/**
+ * A document's history on the relay, over its REST API with the client's token: list
+ * versions, preview one as a read-only Y.Doc, name the current state, restore one. A restore
+ * is a forward change made by the relay; it reaches this document like any other change.
+ */
+export class DocHistory {
+  private readonly base: string
+
+  constructor(
+    docName: string,
+    private readonly options: DocHistoryOptions,
+  ) {
+    const http = options.url.replace(/^ws(s?):/, 'http$1:').replace(/\/+$/, '')
+    this.base = `${http}/v1/docs/${encodeURIComponent(docName)}/versions`
+  }
+
+  private async request(path: string, init: RequestInit = {}): Promise<Response> {
+    const token = (await this.options.getToken?.()) ?? ''
+    const headers: Record<string, string> = {
+      ...(init.body !== undefined || init.method === 'POST' ? { 'content-type': 'application/json' } : {}),
+    }
+    if (token) headers.authorization = `Bearer ${token}`
+    const res = await fetch(`${this.base}${path}`, { ...init, headers })
+    if (!res.ok) {
+      const body = (await res.json().catch(() => ({}))) as { error?: string }
+      throw new HistoryError(body.error ?? `history request failed with ${res.status}`, res.status)
+    }
+    return res
+  }
+
+  /** Versions, oldest first. */
+  async list(): Promise<DocVersion[]> {
+    return ((await (await this.request('')).json()) as { versions: DocVersion[] }).versions
+  }
+
+  /** Version `id` as a document of its own (edits to it go nowhere). */
+  async preview(id: number): Promise<Y.Doc> {
+    const doc = new Y.Doc()
+    Y.applyUpdate(doc, new Uint8Array(await (await this.request(`/${id}`)).arrayBuffer()))
+    return doc
+  }
+
+  /** Saves the current state on the relay under `name` (write access). */
+  async save(name: string): Promise<DocVersion> {
+    const res = await this.request('', { method: 'POST', body: JSON.stringify({ name }) })
+    return ((await res.json()) as { version: DocVersion }).version
+  }
+
+  /** Makes the document show version `id` again, for everyone (write access); returns the restore's own version. */
+  async restore(id: number): Promise<DocVersion> {
+    const res = await this.request(`/${id}/restore`, { method: 'POST' })
+    return ((await res.json()) as { version: DocVersion }).version
+  }
+}
