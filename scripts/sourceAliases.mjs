@@ -13,6 +13,8 @@ export const sourceEntries = {
   '@tandem/react': at('packages/react/src/index.ts'),
   '@tandem/server': at('server/src/index.ts'),
   '@tandem/testing': at('packages/testing/src/index.ts'),
+  '@tandem/testing/playwright': at('packages/testing/src/playwright.ts'),
+  '@tandem/testing/browser': at('packages/testing/src/browser.ts'),
 }
 
 /** Vite `resolve.alias` entries: exact package names only. */

@@ -69,5 +69,23 @@ function vitest(label, args) {
 vitest('vitest', ['--exclude', 'tests/bench/**'])
 vitest('vitest-bench', ['tests/bench'])
 
+/** The @playwright/test suites (playwright.config.ts); their tests count in the closing line too. */
+function playwright(label) {
+  const report = join(tmp, `${label}.json`)
+  rmSync(report, { force: true })
+  run(label, 'npx', ['playwright', 'test'], { PW_JSON: report })
+  if (!existsSync(report)) {
+    failed++
+    console.log(`FAILED: ${label} wrote no report`)
+    return
+  }
+  const { stats, errors } = JSON.parse(readFileSync(report, 'utf8'))
+  passed += stats.expected + stats.flaky
+  failed += stats.unexpected + (errors?.length ?? 0)
+  for (const e of errors ?? []) console.log(`FAILED to run: ${e.message}`)
+}
+
+playwright('playwright')
+
 console.log(`\n${passed} passed, ${failed} failed`)
 process.exit(failed === 0 && passed > 0 ? 0 : 1)

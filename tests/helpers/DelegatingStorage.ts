@@ -28,6 +28,9 @@ export class DelegatingStorage implements DocStorage {
   list(): Promise<string[]> {
     return this.inner.list()
   }
+  ping(): Promise<void> {
+    return this.inner.ping()
+  }
   close(): Promise<void> {
     return this.inner.close()
   }

@@ -69,7 +69,7 @@ describe('metrics and readiness', () => {
   })
 
   it('counts storage errors', async () => {
-    const { relay: r, storage } = await relay()
+    const { relay: r, storage } = await relay({ commitRetryMs: 0 })
     storage.failAppends = true
     const raw = await openRaw(`${r.url}/e`)
     const d = new (await import('yjs')).Doc()

@@ -73,7 +73,15 @@ export function makeConsumer(tarballs: string): string {
         '@tiptap/y-tiptap',
       ]),
     },
-    devDependencies: pinned(['typescript', '@types/node', '@types/react', '@types/ws', 'vite', 'vitest']),
+    devDependencies: pinned([
+      'typescript',
+      '@types/node',
+      '@types/react',
+      '@types/ws',
+      'vite',
+      'vitest',
+      '@playwright/test',
+    ]),
     overrides: ours,
   }
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`)

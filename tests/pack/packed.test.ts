@@ -4,7 +4,7 @@
 // shipped types, one copy of Yjs, and the packed relay binary serving the Node example and a
 // stock y-websocket client.
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
@@ -203,6 +203,22 @@ describe('the examples, built with Vite from the packed packages', () => {
   it('the <tandem-editor> page edits and syncs between two pages', async () => {
     const pages = await twoPages('html-element', '/index.html', 'tandem-editor')
     await typeAndSee(pages, 'tandem-editor', 'typed in the element')
+  })
+
+  it('the React + Tiptap app passes its Playwright conflict suite (the fixtures of @tandem/testing/playwright)', () => {
+    const dir = copyInto(app, 'examples/react-tiptap', 'react-tiptap-e2e')
+    run(join(app, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn'], dir, 120_000)
+    const report = join(dir, 'playwright-report.json')
+    const r = spawnSync(join(app, 'node_modules/.bin/playwright'), ['test', '-c', 'playwright.config.ts'], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 240_000,
+      env: { ...process.env, PW_JSON: report },
+    })
+    const stats = existsSync(report)
+      ? (JSON.parse(readFileSync(report, 'utf8')) as { stats: { expected: number; unexpected: number } }).stats
+      : null
+    expect(stats, r.stdout + r.stderr).toMatchObject({ expected: 5, unexpected: 0 })
   })
 
   it('the React + Tiptap app edits and syncs between two pages', async () => {

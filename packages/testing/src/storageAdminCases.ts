@@ -4,6 +4,12 @@ import { bytes } from './storageBytes.ts'
 
 /** Acceptance cases for what operators need: tombstones, restore, and the document listing. */
 export function storageAdminCases({ storage: current, reopen }: StorageCaseContext): void {
+  it('answers a ping without creating a document', async () => {
+    await current().ping()
+    expect(await current().list()).toEqual([])
+    expect(await current().describe()).toEqual([])
+  })
+
   it('leaves a tombstone on remove that survives a reopen, and restore clears it', async () => {
     await current().append([{ doc: 'gone', update: bytes('g1') }])
     expect((await current().load('gone')).deletedAt).toBeUndefined()

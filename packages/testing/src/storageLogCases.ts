@@ -74,12 +74,20 @@ export function storageLogCases({ storage: current }: StorageCaseContext): void 
     await current().compact('c', bytes('snap-2', 50), after.head)
     const empty = await current().load('c')
     expect(Array.from(empty.snapshot ?? [])).toEqual(Array.from(bytes('snap-2', 50)))
-    expect(empty).toMatchObject({ updates: [], head: 0, logBytes: 0 })
+    // the position does not go back when the log is empty: it is the snapshot's
+    expect(empty).toMatchObject({ updates: [], head: after.head, logBytes: 0 })
 
-    // a stale upTo (from a load before the latest appends) must not delete newer entries
+    // a stale upTo (from a load before the latest appends) must not delete newer entries,
+    // nor replace the newer snapshot (it would drop what that snapshot folded in)
     await current().append([{ doc: 'c', update: bytes('c4') }])
     await current().compact('c', bytes('snap-3', 60), seen.head)
-    expect(asArrays((await current().load('c')).updates)).toEqual(asArrays([bytes('c4')]))
+    const fenced = await current().load('c')
+    expect(asArrays(fenced.updates)).toEqual(asArrays([bytes('c4')]))
+    expect(Array.from(fenced.snapshot ?? [])).toEqual(Array.from(bytes('snap-2', 50)))
+    // a snapshot made at the current position (a repair of what is stored) replaces it
+    await current().compact('c', bytes('snap-4', 70), fenced.head)
+    expect(await current().load('c')).toMatchObject({ updates: [], head: fenced.head })
+    expect(Array.from((await current().load('c')).snapshot ?? [])).toEqual(Array.from(bytes('snap-4', 70)))
   })
 
   it('removes a document with its snapshot and log, and lists the others', async () => {

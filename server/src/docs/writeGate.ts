@@ -31,6 +31,9 @@ export class WriteRefused extends Error {
   }
 }
 
+/** What the gate itself uses: it reports refusals; the room does the committing. */
+export type GateDeps = Pick<RoomDeps, 'log' | 'metrics'>
+
 /**
  * The one entry of every write (stock sockets, Tandem sockets, REST, admin import): authorize,
  * parse, check that the update integrates, integrate, commit, forward. Resolves once what the
@@ -39,7 +42,7 @@ export class WriteRefused extends Error {
  * InvalidUpdate, a read-only one is refused). Bytes that are no Yjs update at all throw
  * ProtocolError at once, so a socket is closed before it reads its next frame.
  */
-export function writeGate(ctx: RoomDeps, request: WriteRequest): Promise<void> {
+export function writeGate(ctx: GateDeps, request: WriteRequest): Promise<void> {
   const { room, update, origin } = request
   if (!request.canWrite) {
     ctx.metrics.inc('tandem_refused_writes_total', 'Writes refused for lack of write permission')
@@ -64,7 +67,7 @@ export function writeGate(ctx: RoomDeps, request: WriteRequest): Promise<void> {
   })
 }
 
-function refusal(ctx: RoomDeps, { room, origin }: WriteRequest, err: unknown): WriteRefused {
+function refusal(ctx: GateDeps, { room, origin }: WriteRequest, err: unknown): WriteRefused {
   if (err instanceof IntegrityError) {
     ctx.metrics.inc('tandem_unintegrable_updates_total', 'Updates refused because they do not integrate')
     ctx.log.warn('refused an update that does not integrate', {

@@ -12,9 +12,20 @@ import { bearerToken } from './httpBody.ts'
 import { RECORDS_PREFIX } from './recordsRest.ts'
 import { serveStatic } from './serveStatic.ts'
 
+/** What /healthz and /readyz report of the services the relay depends on. */
+export interface DependencyStatus {
+  /** Storage answered a ping in time. */
+  storage: boolean
+  /** Pub/sub links are up; null when the relay runs alone. */
+  pubsub: boolean | null
+  /** The names of the dependencies that are down, for an operator reading the probe. */
+  down: ('storage' | 'pubsub')[]
+}
+
 export interface HttpRouteOptions {
   /** Whether this instance can serve: storage answers and the pub/sub link (if any) is up. */
-  ready: () => Promise<{ storage: boolean; pubsub: boolean | null }>
+  /** Storage and pub/sub status, for the probes. */
+  dependencies: () => Promise<DependencyStatus>
   /** Handles /admin/... when an admin token is configured; errors become 500s. */
   admin?: (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void>
   /** Handles /v1/docs/...; errors become 500s. */
@@ -77,15 +88,16 @@ function routes(options: HttpRouteOptions) {
       })
       return json(res, refused.status, { error: refused.error })
     }
-    if (pathname === '/healthz') return json(res, options.isClosing() ? 503 : 200, { ok: !options.isClosing() })
-    if (pathname === '/readyz') {
-      options.ready().then(
-        (r) =>
-          json(res, !options.isClosing() && r.storage && r.pubsub !== false ? 200 : 503, {
-            ...r,
-            closing: options.isClosing(),
-          }),
-        () => json(res, 503, { storage: false }),
+    if (pathname === '/healthz' || pathname === '/readyz') {
+      // Liveness stays 200 while a dependency is down (restarting the relay would not bring it
+      // back); readiness is 503 so a load balancer sends clients elsewhere. Both say what is down.
+      options.dependencies().then(
+        (d) => {
+          const closing = options.isClosing()
+          if (pathname === '/healthz') return json(res, closing ? 503 : 200, { ok: !closing, down: d.down })
+          json(res, !closing && d.down.length === 0 ? 200 : 503, { ...d, closing })
+        },
+        () => json(res, 503, { storage: false, down: ['storage'] }),
       )
       return
     }

@@ -28,6 +28,7 @@ import { PostgresDocStorage } from '../storage/postgres/PostgresDocStorage.ts'
 import { PostgresRecordStorage } from '../storage/postgres/PostgresRecordStorage.ts'
 import { SqliteDocStorage } from '../storage/sqlite/SqliteDocStorage.ts'
 import { SqliteRecordStorage } from '../storage/sqlite/SqliteRecordStorage.ts'
+import { checkDependencies } from './checkDependencies.ts'
 import { type RelayOptions, resolveLimits } from './relayOptions.ts'
 
 /** Shortest HS256 secret accepted: the key size of the hash, as RFC 7518 asks. */
@@ -105,7 +106,10 @@ export async function createRelay(options: RelayOptions = {}): Promise<EmbeddedR
     tombstoneHorizonMs: options.tombstoneHorizonMs,
     purgeIntervalMs: options.purgeIntervalMs,
   })
-  const committer = new GroupCommitter(storage, log, metrics)
+  const committer = new GroupCommitter(storage, log, metrics, {
+    retryMs: limits.commitRetryMs,
+    maxQueuedBytes: limits.maxQueuedCommitBytes,
+  })
   const pubsub = options.pubsub ?? null
   const cluster = pubsub ? new Cluster(pubsub) : null
   if (cluster) {
@@ -160,13 +164,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<EmbeddedR
     policy,
     log,
     metricsToken: options.metricsToken,
-    ready: async () => ({
-      storage: await storage.load('\u0000readyz').then(
-        () => true,
-        () => false,
-      ),
-      pubsub: pubsub ? pubsub.healthy : null,
-    }),
+    dependencies: () => checkDependencies(storage, pubsub),
     metrics,
     isClosing: () => closing,
     staticDir: options.staticDir,
@@ -264,6 +262,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<EmbeddedR
       registry.stop()
       // Commit what was received before saying goodbye: a client that saw its update
       // forwarded must find it after a restart.
+      committer.stopRetrying()
       await committer.drain()
       for (const conn of conns) conn.close(CloseCode.GoingAway, 'server shutting down')
       for (const room of registry.values()) if (room.hasLog) compactor.schedule(room.name)

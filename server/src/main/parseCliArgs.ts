@@ -16,6 +16,8 @@ const LIMIT_FLAGS: [string, keyof RelayLimits, string, number, number][] = [
   ['request-timeout-ms', 'requestTimeoutMs', 'TANDEM_REQUEST_TIMEOUT_MS', 100, 3_600_000],
   ['max-held-bytes', 'maxHeldBytes', 'TANDEM_MAX_HELD_BYTES', 0, 1e12],
   ['held-ms', 'heldMs', 'TANDEM_HELD_MS', 0, 1e9],
+  ['commit-retry-ms', 'commitRetryMs', 'TANDEM_COMMIT_RETRY_MS', 0, 86_400_000],
+  ['max-queued-commit-bytes', 'maxQueuedCommitBytes', 'TANDEM_MAX_QUEUED_COMMIT_BYTES', 0, 1e12],
 ]
 
 export const USAGE = `Usage: tandem-server [options]

@@ -83,6 +83,8 @@ export const DEFAULT_LIMITS: RelayLimits = {
   compactUpdates: 1_000,
   maxHeldBytes: 1024 * 1024,
   heldMs: 30_000,
+  commitRetryMs: 60_000,
+  maxQueuedCommitBytes: 64 * 1024 * 1024,
 }
 
 export function resolveLimits(options: RelayOptions): RelayLimits {

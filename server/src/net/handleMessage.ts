@@ -12,8 +12,8 @@ import {
 import { isEmptyUpdate } from '../docs/isEmptyUpdate.ts'
 import type { Peer } from '../docs/Peer.ts'
 import type { Room } from '../docs/Room.ts'
+import type { RoomDeps } from '../docs/RoomDeps.ts'
 import { writeGate } from '../docs/writeGate.ts'
-import type { RelayContext } from './RelayContext.ts'
 
 /** Entries one awareness message may list; stock clients send one, or all they know of. */
 const MAX_AWARENESS_ENTRIES = 65_536
@@ -23,7 +23,7 @@ const MAX_AWARENESS_ENTRIES = 65_536
  * frame; updates go through writeGate, which closes the peer for one that does not integrate.
  */
 export function handleMessage(
-  ctx: RelayContext,
+  ctx: Pick<RoomDeps, 'limits' | 'log' | 'metrics'>,
   room: Room,
   conn: Peer,
   frame: Uint8Array,

@@ -13,6 +13,7 @@ import { acceptSocket, dispatchGuarded } from './acceptSocket.ts'
 import { Connection } from './Connection.ts'
 import { handleMessage } from './handleMessage.ts'
 import type { RelayContext } from './RelayContext.ts'
+import type { SessionDeps } from './tandem/SessionDeps.ts'
 import { TandemSession } from './tandem/TandemSession.ts'
 
 export interface UpgradeOptions {
@@ -40,6 +41,7 @@ let nextConnId = 1
  */
 export function upgradeHandler(o: UpgradeOptions) {
   const { ctx, rooms, wss } = o
+  const sessionDeps: SessionDeps = { ...ctx, rooms, records: ctx.records, heartbeatMs: o.heartbeatMs }
   return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on('error', () => socket.destroy())
     if (o.isClosing()) return refuse(socket, '503 Service Unavailable')
@@ -65,7 +67,7 @@ export function upgradeHandler(o: UpgradeOptions) {
       const conn = new Connection(ws, nextConnId++, ctx.limits.maxBufferedBytes, ctx.log, ctx.metrics)
       const untrack = o.track(conn, ip)
       if (tandem) {
-        const session = new TandemSession(ctx, rooms, conn, o.heartbeatMs)
+        const session = new TandemSession(sessionDeps, conn)
         acceptSocket(ctx, conn, {
           frame: (f) => session.handle(f),
           closed: () => {

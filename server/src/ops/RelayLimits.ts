@@ -35,4 +35,8 @@ export interface RelayLimits {
   maxHeldBytes: number
   /** ...and for how long, before they are dropped (their writers sync them again). */
   heldMs: number
+  /** How long failed commits are retried (storage down) before the writes fail... */
+  commitRetryMs: number
+  /** ...or until this many bytes wait for storage. */
+  maxQueuedCommitBytes: number
 }

@@ -17,7 +17,9 @@ export interface DocStorage {
   /**
    * Atomically replaces the snapshot of `doc` with `snapshot` and removes the log entries at
    * positions up to and including `upTo` (a `head` returned by `load`). Entries appended
-   * after that load, by this process or another, stay.
+   * after that load, by this process or another, stay. Fenced by position: a snapshot that
+   * covers less than the stored one (`upTo` below the head it was made at) changes nothing,
+   * so an instance paused mid-compaction can never replace a newer checkpoint.
    */
   compact(doc: string, snapshot: Uint8Array, upTo: number): Promise<void>
   /**
@@ -31,6 +33,11 @@ export interface DocStorage {
   describe(): Promise<DocInfo[]>
   /** Names of all stored documents. */
   list(): Promise<string[]>
+  /**
+   * Resolves when the backend answers a trivial query, rejects when it cannot (for /readyz).
+   * Touches no document.
+   */
+  ping(): Promise<void>
   /** Releases the backend; pending appends have resolved or rejected before it resolves. */
   close(): Promise<void>
 }
@@ -45,7 +52,10 @@ export interface StoredDoc {
   snapshot: Uint8Array | null
   /** Updates appended after the snapshot, in commit order. */
   updates: Uint8Array[]
-  /** Position of the last log entry returned (0 when the log is empty); pass to `compact`. */
+  /**
+   * Position of the last log entry returned, or of the last entry the snapshot covers when
+   * the log is empty (0 for a new document); pass to `compact`. It never goes backwards.
+   */
   head: number
   /** Total byte length of `updates`. */
   logBytes: number

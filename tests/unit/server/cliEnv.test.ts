@@ -23,6 +23,7 @@ const samples: Record<string, string> = {
   'headers-timeout-ms': '5000',
   'request-timeout-ms': '20000',
   'held-ms': '5000',
+  'commit-retry-ms': '5000',
 }
 
 const optionLines = USAGE.split('\n').filter((l) => /^\s+--[a-z]/.test(l))

@@ -30,6 +30,11 @@ export class GatedStorage extends DelegatingStorage {
     return hold ? new Promise((resolve) => this.waiting.push(resolve)) : Promise.resolve()
   }
 
+  override async ping(): Promise<void> {
+    if (this.failLoads) throw new Error('disk unreadable (test)')
+    return this.inner.ping()
+  }
+
   override async load(doc: string): Promise<StoredDoc> {
     this.loadCalls++
     await this.gate(this.holdLoads)

@@ -54,7 +54,8 @@ describe('relay commit path', () => {
   })
 
   it('never forwards an update whose commit failed, and closes its writer with StorageUnavailable', async () => {
-    const { relay, storage } = await relayWith()
+    // No retry window: storage that stays down (a retried outage is tests/outage).
+    const { relay, storage } = await relayWith({ commitRetryMs: 0 })
     const b = client(relay, 'd')
     await b.synced
     const raw = await openRaw(`${relay.url}/d`)

@@ -7,10 +7,9 @@ import {
 } from '@tandem/protocol'
 import { COLLECTION_PATTERN, isRecordsError, parseMerkleRequest, parsePushBody } from '@tandem/records'
 import type { Access } from '../../auth/Access.ts'
-import type { RecordService } from '../../records/RecordService.ts'
 import type { Connection } from '../Connection.ts'
-import type { RelayContext } from '../RelayContext.ts'
 import { RecordsChannel } from './RecordsChannel.ts'
+import type { SessionDeps } from './SessionDeps.ts'
 
 type RecordsMessage = Extract<TandemMessage, { type: T.RecordsSubscribe | T.RecordsPush | T.MerkleRequest }>
 
@@ -33,8 +32,7 @@ export class RecordsSession {
   private readonly channels = new Map<number, RecordsChannel>()
 
   constructor(
-    private readonly ctx: RelayContext,
-    private readonly service: RecordService | undefined,
+    private readonly ctx: SessionDeps,
     private readonly conn: Connection,
     private readonly channelTaken: (id: number) => boolean,
   ) {}
@@ -48,7 +46,7 @@ export class RecordsSession {
   }
 
   handle(m: RecordsMessage, access: Access): void {
-    const service = this.service
+    const service = this.ctx.records
     if (m.type === T.RecordsSubscribe) {
       if (this.channels.has(m.channel) || this.channelTaken(m.channel)) {
         throw new ProtocolError(`channel ${m.channel} is already open`)

@@ -10,13 +10,12 @@ import {
 import { Access } from '../../auth/Access.ts'
 import { AuthError } from '../../auth/TokenVerifier.ts'
 import { validDocName } from '../../docs/parseDocName.ts'
-import type { RoomRegistry } from '../../docs/RoomRegistry.ts'
 import { writeGate } from '../../docs/writeGate.ts'
 import { setTimeoutAt } from '../../ops/longTimeout.ts'
 import type { Connection } from '../Connection.ts'
 import { handleMessage } from '../handleMessage.ts'
-import type { RelayContext } from '../RelayContext.ts'
 import { RecordsSession } from './RecordsSession.ts'
+import type { SessionDeps } from './SessionDeps.ts'
 import { TandemChannel } from './TandemChannel.ts'
 
 export const TANDEM_VERSION = 1
@@ -37,16 +36,14 @@ export class TandemSession {
   private cancelTimer: (() => void) | null
 
   constructor(
-    private readonly ctx: RelayContext,
-    private readonly rooms: RoomRegistry,
+    private readonly ctx: SessionDeps,
     private readonly conn: Connection,
-    private readonly heartbeatMs: number,
   ) {
     this.cancelTimer = setTimeoutAt(
       () => this.conn.close(CloseCode.Unauthorized, 'no Hello in time'),
       Date.now() + ctx.limits.preAuthTimeoutMs,
     )
-    this.records = new RecordsSession(ctx, ctx.records, conn, (id) => this.channels.has(id))
+    this.records = new RecordsSession(ctx, conn, (id) => this.channels.has(id))
   }
 
   private reply(message: TandemMessage): void {
@@ -131,7 +128,7 @@ export class TandemSession {
       const lead = Math.min(REFRESH_LEAD_MS, left / 2)
       this.cancelTimer = setTimeoutAt(() => this.expiring(access.expiresAt), access.expiresAt - lead)
     }
-    this.reply({ type: T.Welcome, version: TANDEM_VERSION, heartbeatMs: this.heartbeatMs, serverTime: Date.now() })
+    this.reply({ type: T.Welcome, version: TANDEM_VERSION, heartbeatMs: this.ctx.heartbeatMs, serverTime: Date.now() })
   }
 
   private expiring(expiresAt: number): void {
@@ -148,7 +145,7 @@ export class TandemSession {
     if (this.channels.size >= this.ctx.limits.maxDocsPerConnection) {
       return refuse(CloseCode.LimitExceeded, 'too many documents on one connection')
     }
-    const channel = new TandemChannel(id, this.rooms.get(doc), this.conn, (c) => this.channels.delete(c.id))
+    const channel = new TandemChannel(id, this.ctx.rooms.get(doc), this.conn, (c) => this.channels.delete(c.id))
     this.channels.set(id, channel)
     channel.room.join(channel)
     channel.room.greet(channel)

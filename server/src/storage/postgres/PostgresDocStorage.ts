@@ -78,7 +78,10 @@ export class PostgresDocStorage implements DocStorage {
   async load(doc: string): Promise<StoredDoc> {
     // One snapshot of the database for both reads, so a compaction in between cannot hide rows.
     return this.tx('ISOLATION LEVEL REPEATABLE READ READ ONLY', async (c) => {
-      const snap = await c.query<{ data: Buffer }>('SELECT data FROM tandem_doc_snapshot WHERE doc = $1', [doc])
+      const snap = await c.query<{ data: Buffer; head: string }>(
+        'SELECT data, head FROM tandem_doc_snapshot WHERE doc = $1',
+        [doc],
+      )
       const log = await c.query<{ id: string; data: Buffer }>(
         'SELECT id, data FROM tandem_doc_log WHERE doc = $1 ORDER BY id',
         [doc],
@@ -97,7 +100,7 @@ export class PostgresDocStorage implements DocStorage {
       return {
         snapshot,
         updates,
-        head: Number(log.rows.at(-1)?.id ?? 0),
+        head: Math.max(Number(log.rows.at(-1)?.id ?? 0), Number(snap.rows[0]?.head ?? 0)),
         logBytes,
         ...(deletedAt ? { deletedAt } : {}),
       }
@@ -126,9 +129,10 @@ export class PostgresDocStorage implements DocStorage {
     await this.tx('', async (c) => {
       await PostgresDocStorage.lockDocs(c, [doc])
       await c.query(
-        `INSERT INTO tandem_doc_snapshot (doc, data) VALUES ($1, $2)
-         ON CONFLICT (doc) DO UPDATE SET data = excluded.data, updated_at = now()`,
-        [doc, Buffer.from(snapshot.buffer, snapshot.byteOffset, snapshot.byteLength)],
+        `INSERT INTO tandem_doc_snapshot (doc, data, head) VALUES ($1, $2, $3)
+         ON CONFLICT (doc) DO UPDATE SET data = excluded.data, head = excluded.head, updated_at = now()
+         WHERE tandem_doc_snapshot.head <= excluded.head`,
+        [doc, Buffer.from(snapshot.buffer, snapshot.byteOffset, snapshot.byteLength), upTo],
       )
       await c.query('DELETE FROM tandem_doc_log WHERE doc = $1 AND id <= $2', [doc, upTo])
     })
@@ -168,6 +172,11 @@ export class PostgresDocStorage implements DocStorage {
       updatedAt: Number(row.updated ?? 0),
       ...(row.deleted ? { deletedAt: Number(row.deleted) } : {}),
     }))
+  }
+
+  async ping(): Promise<void> {
+    if (this.closed) throw new Error('PostgresDocStorage is closed')
+    await this.pool.query('SELECT 1')
   }
 
   async list(): Promise<string[]> {

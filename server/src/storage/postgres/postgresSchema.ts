@@ -20,6 +20,8 @@ export const MIGRATIONS: readonly string[] = [
    CREATE TABLE tandem_record_meta (key text PRIMARY KEY, value text NOT NULL);`,
   `ALTER TABLE tandem_doc_log ADD COLUMN at timestamptz NOT NULL DEFAULT now();
    CREATE TABLE tandem_doc_tombstone (doc text PRIMARY KEY, deleted_at timestamptz NOT NULL DEFAULT now());`,
+  // The log position each snapshot covers: a compaction from an older load is fenced out.
+  'ALTER TABLE tandem_doc_snapshot ADD COLUMN head bigint NOT NULL DEFAULT 0;',
 ]
 
 const MIGRATION_LOCK = 0x74616e64 // "tand"

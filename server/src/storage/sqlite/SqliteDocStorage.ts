@@ -32,13 +32,17 @@ export class SqliteDocStorage implements DocStorage {
     this.migrate()
     const db = this.db
     this.stmts = {
-      snapshot: db.prepare<[string], { data: Buffer }>('SELECT data FROM doc_snapshot WHERE doc = ?'),
+      snapshot: db.prepare<[string], { data: Buffer; head: number }>(
+        'SELECT data, head FROM doc_snapshot WHERE doc = ?',
+      ),
       log: db.prepare<[string], { id: number; data: Buffer }>('SELECT id, data FROM doc_log WHERE doc = ? ORDER BY id'),
       insert: db.prepare<[string, Uint8Array, number]>('INSERT INTO doc_log (doc, data, at) VALUES (?, ?, ?)'),
-      upsertSnapshot: db.prepare<[string, Uint8Array, string, number]>(
-        `INSERT INTO doc_snapshot (doc, data, updated_at)
-         VALUES (?, ?, coalesce((SELECT max(at) FROM doc_log WHERE doc = ? AND id <= ?), 0))
-         ON CONFLICT(doc) DO UPDATE SET data = excluded.data, updated_at = max(updated_at, excluded.updated_at)`,
+      upsertSnapshot: db.prepare<[string, Uint8Array, string, number, number]>(
+        `INSERT INTO doc_snapshot (doc, data, updated_at, head)
+         VALUES (?, ?, coalesce((SELECT max(at) FROM doc_log WHERE doc = ? AND id <= ?), 0), ?)
+         ON CONFLICT(doc) DO UPDATE SET data = excluded.data, head = excluded.head,
+           updated_at = max(updated_at, excluded.updated_at)
+         WHERE doc_snapshot.head <= excluded.head`,
       ),
       tombstone: db.prepare<[string], { deleted_at: number }>('SELECT deleted_at FROM doc_tombstone WHERE doc = ?'),
       addTombstone: db.prepare<[string, number]>(
@@ -71,9 +75,14 @@ export class SqliteDocStorage implements DocStorage {
     migrateSqlite(this.db)
   }
 
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get()
+  }
+
   async load(doc: string): Promise<StoredDoc> {
     return this.db.transaction(() => {
-      const snapshot = this.stmts.snapshot.get(doc)?.data ?? null
+      const snap = this.stmts.snapshot.get(doc)
+      const snapshot = snap?.data ?? null
       const rows = this.stmts.log.all(doc)
       let logBytes = 0
       const updates = rows.map((r) => {
@@ -81,7 +90,8 @@ export class SqliteDocStorage implements DocStorage {
         return r.data as Uint8Array
       })
       const deletedAt = this.stmts.tombstone.get(doc)?.deleted_at
-      return { snapshot, updates, head: rows.at(-1)?.id ?? 0, logBytes, ...(deletedAt ? { deletedAt } : {}) }
+      const head = Math.max(rows.at(-1)?.id ?? 0, snap?.head ?? 0)
+      return { snapshot, updates, head, logBytes, ...(deletedAt ? { deletedAt } : {}) }
     })()
   }
 
@@ -91,7 +101,7 @@ export class SqliteDocStorage implements DocStorage {
 
   async compact(doc: string, snapshot: Uint8Array, upTo: number): Promise<void> {
     this.db.transaction(() => {
-      this.stmts.upsertSnapshot.run(doc, snapshot, doc, upTo)
+      this.stmts.upsertSnapshot.run(doc, snapshot, doc, upTo, upTo)
       this.stmts.trimLog.run(doc, upTo)
     })()
   }

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3'
 
 /** The schema version this server writes; documents and records share one file. */
-export const SCHEMA_VERSION = 3
+export const SCHEMA_VERSION = 4
 
 /**
  * Brings a database file up to {@link SCHEMA_VERSION}, one step per version, each in its own
@@ -10,6 +10,7 @@ export const SCHEMA_VERSION = 3
  * Version 1: documents (snapshot + log). Version 2: records (rows with their latest sequence
  * number, per-collection head and purge horizon, applied mutation ids, the epoch).
  * Version 3: write times of document log entries and snapshots, and document tombstones.
+ * Version 4: the log position each snapshot covers (fences stale compactions).
  */
 export function migrateSqlite(db: Database.Database): void {
   const version = db.pragma('user_version', { simple: true }) as number
@@ -53,6 +54,14 @@ export function migrateSqlite(db: Database.Database): void {
         ALTER TABLE doc_snapshot ADD COLUMN updated_at INTEGER NOT NULL DEFAULT 0;
         CREATE TABLE IF NOT EXISTS doc_tombstone (doc TEXT PRIMARY KEY, deleted_at INTEGER NOT NULL);
         PRAGMA user_version = 3;
+      `)
+    }).immediate()
+  }
+  if (version < 4) {
+    db.transaction(() => {
+      db.exec(`
+        ALTER TABLE doc_snapshot ADD COLUMN head INTEGER NOT NULL DEFAULT 0;
+        PRAGMA user_version = 4;
       `)
     }).immediate()
   }

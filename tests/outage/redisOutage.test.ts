@@ -1,0 +1,71 @@
+import { afterAll, describe, expect, it } from 'vitest'
+import { tandemClient } from '../client/tandemClient.ts'
+import { startCutProxy } from '../helpers/cutProxy.ts'
+import { killAllServers, spawnServer } from '../helpers/serverProcess.ts'
+import {
+  dropSchema,
+  POSTGRES_URL,
+  postgresAvailable,
+  REDIS_URL,
+  redisAvailable,
+  uniqueSchema,
+} from '../helpers/services.ts'
+import { makeTempDir, removeDir } from '../helpers/tempDir.ts'
+import { waitUntil } from '../helpers/wait.ts'
+
+const available = (await postgresAvailable()) && (await redisAvailable())
+const stops: (() => Promise<void> | void)[] = []
+afterAll(async () => {
+  for (const s of stops.splice(0).reverse()) await s()
+  killAllServers()
+})
+
+const http = (url: string, path: string) => fetch(`${url.replace('ws:', 'http:')}${path}`)
+
+describe.runIf(available)('Redis outage', () => {
+  it('each instance keeps serving its own clients, and they converge when Redis returns', async () => {
+    const schema = uniqueSchema('tandem_redisout')
+    const dir = await makeTempDir('redisout')
+    const redis = await startCutProxy(REDIS_URL)
+    stops.push(
+      () => dropSchema(schema),
+      () => removeDir(dir),
+      () => redis.close(),
+    )
+    const env = { TANDEM_POSTGRES_SCHEMA: schema, TANDEM_REDIS_PREFIX: `${schema}:` }
+    const start = (i: number) =>
+      spawnServer({ dataDir: `${dir}/${i}`, extraArgs: ['--postgres', POSTGRES_URL, '--redis', redis.url], env })
+    const [a, b] = await Promise.all([start(0), start(1)])
+    const ta = tandemClient(a.url)
+    const tb = tandemClient(b.url)
+    stops.push(
+      () => ta.destroy(),
+      () => tb.destroy(),
+    )
+    const ha = ta.doc('shared')
+    const hb = tb.doc('shared')
+    ha.doc.getMap('m').set('a', 1)
+    await waitUntil('B to see A through Redis', () => hb.doc.getMap('m').get('a') === 1)
+
+    redis.cut()
+    await waitUntil('readiness to name pub/sub as down', async () => {
+      const r = await http(a.url, '/readyz')
+      return r.status === 503 && ((await r.json()) as { down: string[] }).down.includes('pubsub')
+    })
+    // Storage still works: each instance commits and acks its own clients' edits.
+    ha.doc.getMap('m').set('during-a', 2)
+    hb.doc.getMap('m').set('during-b', 3)
+    await Promise.all([ha.whenSaved(), hb.whenSaved()])
+    const tl = tandemClient(b.url)
+    stops.push(() => tl.destroy())
+    const late = tl.doc('shared')
+    await late.whenSaved()
+    expect(late.doc.getMap('m').get('during-b')).toBe(3)
+
+    redis.restore()
+    await waitUntil('both instances to converge through storage after Redis returns', () =>
+      [ha, hb, late].every((h) => h.doc.getMap('m').get('during-a') === 2 && h.doc.getMap('m').get('during-b') === 3),
+    )
+    await waitUntil('readiness to return', async () => (await http(b.url, '/readyz')).status === 200)
+  })
+})
