@@ -11,7 +11,9 @@ import { createTokenVerifier } from '../auth/TokenVerifier.ts'
 import { Cluster } from '../cluster/Cluster.ts'
 import { Compactor } from '../docs/compaction/Compactor.ts'
 import { GroupCommitter } from '../docs/GroupCommitter.ts'
+import { validDocName } from '../docs/parseDocName.ts'
 import { RoomRegistry } from '../docs/RoomRegistry.ts'
+import { openServerDocument, type ServerDocument, type ServerDocumentOptions } from '../docs/ServerDocument.ts'
 import { adminRoutes } from '../http/adminRoutes.ts'
 import { docsRest } from '../http/docsRest.ts'
 import { httpRoutes } from '../http/httpRoutes.ts'
@@ -50,6 +52,12 @@ export interface EmbeddedRelay {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void
   /** For the server's 'connection' event (optional): counts plain HTTP sockets per IP. */
   handleConnection(socket: Socket): void
+  /**
+   * A live Y.Doc of document `name` held in this process (bots, imports, agents): its edits are
+   * committed and broadcast like a client's, and it receives what others commit. Rejects with
+   * RangeError for an invalid name, and when the document cannot be loaded. Release with `close()`.
+   */
+  openDocument(name: string, options?: ServerDocumentOptions): Promise<ServerDocument>
   /** Stops accepting, commits what was received, closes every socket (1001), closes storage. */
   close(): Promise<void>
 }
@@ -142,6 +150,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<EmbeddedR
     for (const collection of records.collections()) records.remoteCommitted(collection)
   })
   const conns = new Set<Connection>()
+  const serverDocs = new Set<ServerDocument>()
   const perIp = new Map<string, number>()
   let closing = false
   metrics.gauge('tandem_connections', 'Open WebSocket connections', () => conns.size)
@@ -247,6 +256,17 @@ export async function createRelay(options: RelayOptions = {}): Promise<EmbeddedR
       uncount(socket, req.socket.remoteAddress ?? '')
       upgrade(req, socket, head)
     },
+    async openDocument(name, docOptions) {
+      if (closing) throw new Error('the relay is closing')
+      if (!validDocName(name, limits.maxDocNameLength)) throw new RangeError(`invalid document name: ${name}`)
+      const opened = await openServerDocument(ctx, registry.get(name), docOptions, (sd) => serverDocs.delete(sd))
+      if (closing) {
+        opened.close()
+        throw new Error('the relay is closing')
+      }
+      serverDocs.add(opened)
+      return opened
+    },
     stats: () => ({
       connections: conns.size,
       rooms: registry.size,
@@ -264,6 +284,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<EmbeddedR
       // forwarded must find it after a restart.
       committer.stopRetrying()
       await committer.drain()
+      for (const sd of [...serverDocs]) sd.close()
       for (const conn of conns) conn.close(CloseCode.GoingAway, 'server shutting down')
       for (const room of registry.values()) if (room.hasLog) compactor.schedule(room.name)
       await compactor.finish(SHUTDOWN_COMPACTION_MS)

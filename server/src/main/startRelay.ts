@@ -48,6 +48,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     metrics: relay.metrics,
     records: relay.records,
     stats: relay.stats,
+    openDocument: relay.openDocument,
     close() {
       closed ??= (async () => {
         const httpClosed = new Promise((resolve) => http.close(resolve))
