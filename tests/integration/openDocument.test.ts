@@ -39,7 +39,7 @@ it('broadcasts a server edit only once committed, receives client edits, and lea
 
   storage.hold()
   bot.doc.getText('text').insert(5, ' from the bot')
-  await waitUntil('the bot edit waits for its commit', () => relay.stats().pendingWrites > 0)
+  await waitUntil('the bot edit waits for its commit', () => storage.started > storage.committed.length)
   expect(a.doc.getText('text').toString()).toBe('hello')
   storage.release()
   await bot.committed()

@@ -11,7 +11,11 @@ export class RoomRegistry {
 
   private readonly unsubscribe: (() => void)[] = []
 
-  constructor(private readonly ctx: RoomDeps) {
+  constructor(
+    private readonly ctx: RoomDeps,
+    /** Called with each room as it is created (change hooks subscribe to its feed). */
+    private readonly onCreate: (room: Room) => void = () => {},
+  ) {
     const { roomIdleMs, stateIdleMs } = ctx.limits
     const every = Math.max(10, Math.min(roomIdleMs, stateIdleMs, 5_000) / 2)
     this.sweepTimer = setInterval(() => this.sweep(), every)
@@ -42,6 +46,7 @@ export class RoomRegistry {
     if (!room) {
       room = new Room(name, this.ctx)
       this.rooms.set(name, room)
+      this.onCreate(room)
       this.ctx.cluster?.join(name)
     }
     return room

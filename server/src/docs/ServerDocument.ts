@@ -42,8 +42,12 @@ export async function openServerDocument(
   let failure: WriteRefused | null = null
   const report = (err: WriteRefused) => {
     failure ??= err
-    if (options.onError) options.onError(err)
-    else ctx.log.warn('server document write refused', { doc: room.name, reason: err.message })
+    if (!options.onError) return ctx.log.warn('server document write refused', { doc: room.name, reason: err.message })
+    try {
+      options.onError(err)
+    } catch (thrown) {
+      ctx.log.error('server document error callback failed', { doc: room.name, error: String(thrown) })
+    }
   }
   const leave = () => {
     if (!open) return
@@ -59,7 +63,12 @@ export async function openServerDocument(
       const message = decodeMessage(frame)
       // Only committed document changes matter here; presence and sync requests are for sockets.
       if (message.type !== MessageType.Sync || message.sync === SyncMessageType.Step1) return
-      Y.applyUpdate(doc, message.update, fromRoom)
+      // The application's observers run inside: one that throws must not stop the broadcast.
+      try {
+        Y.applyUpdate(doc, message.update, fromRoom)
+      } catch (err) {
+        ctx.log.error('a server document observer failed', { doc: room.name, error: String(err) })
+      }
     },
     refuseWrite(reason) {
       report(new WriteRefused(reason, 0, 403))

@@ -24,6 +24,7 @@ import { upgradeHandler } from '../net/upgradeHandler.ts'
 import { createLogger } from '../ops/Logger.ts'
 import { MemoryReclaimer } from '../ops/MemoryReclaimer.ts'
 import { Metrics } from '../ops/Metrics.ts'
+import { runHook } from '../ops/runHook.ts'
 import { UNCAUGHT_HELP } from '../ops/safetyNet.ts'
 import { RecordService } from '../records/RecordService.ts'
 import { PostgresDocStorage } from '../storage/postgres/PostgresDocStorage.ts'
@@ -144,7 +145,21 @@ export async function createRelay(options: RelayOptions = {}): Promise<EmbeddedR
   }
   // The registry subscribes to compaction and cluster events itself; a pub/sub outage means
   // messages may be lost, so rooms and record subscribers read what they missed from storage.
-  const registry = new RoomRegistry(ctx)
+  const onChange = options.hooks?.onChange
+  const hookTimeoutMs = options.hooks?.hookTimeoutMs ?? 10_000
+  const registry = new RoomRegistry(
+    ctx,
+    onChange &&
+      ((room) => {
+        // One chain per room: calls come in commit order, and one that hangs delays the next
+        // by at most the time limit.
+        let last: Promise<unknown> = Promise.resolve()
+        room.doc.changes.subscribe(({ seq, update, local }) => {
+          const event = { documentName: room.name, update, seq, local }
+          last = last.then(() => runHook(ctx, 'onChange', () => onChange(event), hookTimeoutMs, { doc: room.name }))
+        })
+      }),
+  )
   pubsub?.onResync(() => {
     registry.resync()
     for (const collection of records.collections()) records.remoteCommitted(collection)
