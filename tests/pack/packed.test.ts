@@ -3,7 +3,7 @@
 // React bindings included, as server-side rendering does), a strict TypeScript app against the
 // shipped types, one copy of Yjs, and the packed relay binary serving the Node example and a
 // stock y-websocket client.
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -153,6 +153,52 @@ done()`
     } finally {
       provider.destroy()
       doc.destroy()
+    }
+  })
+})
+
+describe('the relay embedded in an Express app (examples/embed-express)', () => {
+  it('serves the app routes and syncs stock clients on one port, server edits included', async () => {
+    const example = copyInto(app, 'examples/embed-express', 'embed-express')
+    const data = mkdtempSync(join(tmpdir(), 'tandem-express-data-'))
+    const child = spawn(process.execPath, [join(example, 'server.mjs')], {
+      cwd: app,
+      env: { ...process.env, PORT: '0', DATA_DIR: data },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    const clients: WebsocketProvider[] = []
+    try {
+      let out = ''
+      child.stdout.setEncoding('utf8')
+      child.stdout.on('data', (chunk: string) => {
+        out += chunk
+      })
+      await waitUntil('the Express example listens', () => out.includes('\n'), { timeoutMs: 30_000 })
+      const { http, ws } = JSON.parse(out.split('\n')[0] as string) as { http: string; ws: string }
+      expect(await (await fetch(`${http}/hello`)).json()).toEqual({ hello: 'from express' })
+      expect((await fetch(`${http}/healthz`)).status).toBe(200)
+      const docs = [new Y.Doc(), new Y.Doc()]
+      for (const doc of docs) {
+        clients.push(
+          new WebsocketProvider(ws, 'express-notes', doc, {
+            disableBc: true,
+            WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+          }),
+        )
+      }
+      const [a, b] = docs as [Y.Doc, Y.Doc]
+      a.getText('body').insert(0, 'through express')
+      await waitUntil('b sees the edit', () => b.getText('body').toString() === 'through express')
+      // The app's own route edits the document on the server; clients get it once committed.
+      expect((await fetch(`${http}/notes/express-notes/stamp`, { method: 'POST' })).status).toBe(200)
+      await waitUntil('a sees the server edit', () => a.getText('body').toString().startsWith('stamped '))
+      await waitUntil('b sees the server edit', () => b.getText('body').toString().startsWith('stamped '))
+    } finally {
+      for (const c of clients) c.destroy()
+      child.kill('SIGTERM')
+      await exited
+      await removeDir(data)
     }
   })
 })

@@ -13,7 +13,7 @@ export class RoomRegistry {
 
   constructor(
     private readonly ctx: RoomDeps,
-    /** Told of each room it creates, e.g. for history to follow its changes. */
+    /** Told of each room it creates: history and change hooks subscribe to its feed. */
     private readonly onCreate: (room: Room) => void = () => {},
   ) {
     const { roomIdleMs, stateIdleMs } = ctx.limits

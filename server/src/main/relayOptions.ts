@@ -4,6 +4,7 @@ import type { RelayLimits } from '../ops/RelayLimits.ts'
 import type { DocStorage } from '../storage/DocStorage.ts'
 import type { RecordStorage } from '../storage/RecordStorage.ts'
 import type { VersionStorage } from '../storage/VersionStorage.ts'
+import type { RelayHooks } from './RelayHooks.ts'
 
 export interface RelayOptions extends Partial<RelayLimits> {
   /** Interface to listen on; default 127.0.0.1. */
@@ -19,6 +20,8 @@ export interface RelayOptions extends Partial<RelayLimits> {
   /** Serve static files (the playground) from this folder. */
   staticDir?: string
   logger?: Logger
+  /** Application hooks (docs/extensions.md). */
+  hooks?: RelayHooks
   /** Interval of WebSocket pings; a peer that misses one is dropped. */
   heartbeatMs?: number
   /**

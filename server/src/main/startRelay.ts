@@ -1,189 +1,20 @@
-import { randomBytes } from 'node:crypto'
-import { createServer, type IncomingMessage } from 'node:http'
-import type { Socket } from 'node:net'
-import { join } from 'node:path'
-import type { Duplex } from 'node:stream'
-import { CloseCode, TANDEM_SUBPROTOCOL } from '@tandem/protocol'
-import { WebSocketServer } from 'ws'
-import { isLoopback } from '../auth/isLoopback.ts'
-import { requestPolicy } from '../auth/requestPolicy.ts'
-import { createTokenVerifier } from '../auth/TokenVerifier.ts'
-import { Cluster } from '../cluster/Cluster.ts'
-import { Compactor } from '../docs/compaction/Compactor.ts'
-import { GroupCommitter } from '../docs/GroupCommitter.ts'
-import { RoomRegistry } from '../docs/RoomRegistry.ts'
-import { VersionRecorder } from '../docs/VersionRecorder.ts'
-import { adminRoutes } from '../http/adminRoutes.ts'
-import { docsRest } from '../http/docsRest.ts'
-import { httpRoutes } from '../http/httpRoutes.ts'
-import { recordsRest } from '../http/recordsRest.ts'
-import type { Connection } from '../net/Connection.ts'
-import type { RelayContext } from '../net/RelayContext.ts'
-import { upgradeHandler } from '../net/upgradeHandler.ts'
-import { createLogger } from '../ops/Logger.ts'
-import { MemoryReclaimer } from '../ops/MemoryReclaimer.ts'
-import { Metrics } from '../ops/Metrics.ts'
-import { UNCAUGHT_HELP } from '../ops/safetyNet.ts'
-import { RecordService } from '../records/RecordService.ts'
-import { PostgresDocStorage } from '../storage/postgres/PostgresDocStorage.ts'
-import { PostgresRecordStorage } from '../storage/postgres/PostgresRecordStorage.ts'
-import { PostgresVersionStorage } from '../storage/postgres/PostgresVersionStorage.ts'
-import { SqliteDocStorage } from '../storage/sqlite/SqliteDocStorage.ts'
-import { SqliteRecordStorage } from '../storage/sqlite/SqliteRecordStorage.ts'
-import { SqliteVersionStorage } from '../storage/sqlite/SqliteVersionStorage.ts'
-import { DEFAULT_RETENTION } from '../storage/thinVersions.ts'
-import { checkDependencies } from './checkDependencies.ts'
+import { createServer } from 'node:http'
+import { createRelay, type EmbeddedRelay } from './createRelay.ts'
 import { type RelayOptions, resolveLimits } from './relayOptions.ts'
 
-/** Shortest HS256 secret accepted: the key size of the hash, as RFC 7518 asks. */
-export const MIN_SECRET_BYTES = 32
+export { MIN_SECRET_BYTES, RelayConfigError } from './createRelay.ts'
 
-/** Time a graceful close spends folding logs into snapshots; the rest waits for next time. */
-const SHUTDOWN_COMPACTION_MS = 1_500
-/** Time a graceful close waits for the versions still due; past it they are skipped. */
-const SHUTDOWN_HISTORY_MS = 1_000
-
-export interface Relay {
+export interface Relay extends Omit<EmbeddedRelay, 'handleRequest' | 'handleUpgrade' | 'handleConnection'> {
   /** WebSocket base URL, e.g. ws://127.0.0.1:1234; documents live at `${url}/<name>`. */
   readonly url: string
   readonly port: number
-  readonly metrics: Metrics
-  /** Records: pulls, pushes, check-ins and tombstone purge (tests call purge directly). */
-  readonly records: RecordService
-  /** Numbers for tests and metrics. */
-  stats(): { connections: number; rooms: number; pendingWrites: number; cachedBytes: number; compacting: boolean }
-  /** Stops accepting, commits what was received, closes every socket (1001), closes storage. */
-  close(): Promise<void>
 }
 
-/** Bad configuration, reported before anything listens. */
-export class RelayConfigError extends Error {
-  override readonly name = 'RelayConfigError'
-}
-
-/** Starts the relay and resolves once it listens. */
+/** Starts the relay on its own HTTP server and resolves once it listens. */
 export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   const host = options.host ?? '127.0.0.1'
   const limits = resolveLimits(options)
-  const log = options.logger ?? createLogger()
-  const auth = options.auth
-  const secret = typeof auth?.secret === 'string' ? new TextEncoder().encode(auth.secret) : auth?.secret
-  // HS256 with a short key is broken by brute force from any one token it signed.
-  if (secret && secret.length < MIN_SECRET_BYTES) {
-    throw new RelayConfigError(
-      `the token secret is ${secret.length} bytes; it must be at least ${MIN_SECRET_BYTES} (e.g. openssl rand -base64 32)`,
-    )
-  }
-  if (!auth?.publicKeyPem && !secret && !isLoopback(host)) {
-    throw new RelayConfigError(
-      `refusing to listen on ${host} without a secret: anyone could read and write every document`,
-    )
-  }
-  if (options.devTokens && !isLoopback(host)) throw new RelayConfigError('demo tokens (--dev) are for loopback only')
-  const verifyToken = auth?.publicKeyPem || secret ? await createTokenVerifier({ ...auth, secret }) : null
-  if (!verifyToken) log.warn('no secret configured: anyone on this machine may connect', { host })
-  // Demo tokens need a signing key; with none configured, one lives as long as the process.
-  const devSecret = options.devTokens ? (secret ?? randomBytes(32)) : null
-  const devVerifier = devSecret && !verifyToken ? await createTokenVerifier({ secret: devSecret }) : null
-
-  const storage =
-    options.storage ??
-    new SqliteDocStorage({ file: join(options.dataDir ?? './data', 'tandem.sqlite'), synchronous: options.synchronous })
-  const metrics = new Metrics()
-  const records = await RecordService.open({
-    storage:
-      options.recordStorage ??
-      // Documents in PostgreSQL means several instances: records go there too.
-      (options.storage instanceof PostgresDocStorage ? new PostgresRecordStorage(options.storage) : null) ??
-      new SqliteRecordStorage({
-        // With a custom document storage and no data folder there is nowhere to put a file:
-        // records then live in memory (and a restart starts a new epoch, so clients reset).
-        file: options.storage && !options.dataDir ? ':memory:' : join(options.dataDir ?? './data', 'tandem.sqlite'),
-        synchronous: options.synchronous,
-      }),
-    log,
-    metrics,
-    authorityCollections: options.authorityCollections,
-    maxSkewMs: options.recordsMaxSkewMs,
-    tombstoneHorizonMs: options.tombstoneHorizonMs,
-    purgeIntervalMs: options.purgeIntervalMs,
-  })
-  const committer = new GroupCommitter(storage, log, metrics, {
-    retryMs: limits.commitRetryMs,
-    maxQueuedBytes: limits.maxQueuedCommitBytes,
-  })
-  const pubsub = options.pubsub ?? null
-  const cluster = pubsub ? new Cluster(pubsub) : null
-  if (cluster) {
-    cluster.joinRecords((collection) => records.remoteCommitted(collection))
-    records.onCommit = (collection) => cluster.publishRecords(collection)
-  }
-  const compactor = new Compactor(storage, log)
-  const ctx: RelayContext = {
-    storage,
-    committer,
-    compactor,
-    limits,
-    log,
-    metrics,
-    verifyToken: verifyToken ?? devVerifier,
-    cluster,
-    records,
-    reclaimer: new MemoryReclaimer({
-      afterBytes: options.reclaimAfterBytes ?? 8 * 1024 * 1024,
-      quietMs: 1_000,
-      minIntervalMs: 5_000,
-      metrics,
-    }),
-  }
-  // The registry subscribes to compaction and cluster events itself; a pub/sub outage means
-  // messages may be lost, so rooms and record subscribers read what they missed from storage.
-  const historyClock = options.historyClock ?? Date.now
-  const history = new VersionRecorder(
-    options.versionStorage ??
-      // Documents in PostgreSQL means several instances: history goes there too.
-      (options.storage instanceof PostgresDocStorage
-        ? await PostgresVersionStorage.open(options.storage, historyClock)
-        : null) ??
-      new SqliteVersionStorage({
-        file: options.storage && !options.dataDir ? ':memory:' : join(options.dataDir ?? './data', 'tandem.sqlite'),
-        now: historyClock,
-      }),
-    {
-      quietMs: options.historyQuietMs ?? 10_000,
-      everyChanges: Math.max(1, options.historyEveryChanges ?? 1_000),
-      retention: {
-        keepAllMs: options.historyKeepAllMs ?? DEFAULT_RETENTION.keepAllMs,
-        bucketMs: options.historyBucketMs ?? DEFAULT_RETENTION.bucketMs,
-      },
-      now: historyClock,
-    },
-    log,
-  )
-  const registry = new RoomRegistry(ctx, (room) => history.attach(room))
-  pubsub?.onResync(() => {
-    registry.resync()
-    for (const collection of records.collections()) records.remoteCommitted(collection)
-  })
-  const conns = new Set<Connection>()
-  const perIp = new Map<string, number>()
-  let closing = false
-  metrics.gauge('tandem_connections', 'Open WebSocket connections', () => conns.size)
-  metrics.gauge('tandem_documents_loaded', 'Documents held in memory', () => registry.size)
-  metrics.gauge('tandem_held_bytes', 'Bytes of updates waiting for a dependency still in flight', () => {
-    let bytes = 0
-    for (const room of registry.values()) bytes += room.doc.heldBytes
-    return bytes
-  })
-
-  const policy = requestPolicy({
-    authenticated: Boolean(verifyToken),
-    allowedHosts: options.allowedHosts,
-    allowedOrigins: options.allowedOrigins,
-  })
-  // Something slipping past every handler is a bug to find: it shows here, not as a dead process.
-  metrics.inc('tandem_uncaught_total', UNCAUGHT_HELP, undefined, 0)
-  const docs = docsRest(ctx, registry, history)
+  const relay = await createRelay(options)
   const http = createServer(
     {
       headersTimeout: limits.headersTimeoutMs,
@@ -191,135 +22,41 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
       // Node checks both timeouts on this interval (30 s by default, which would triple them).
       connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
     },
-    httpRoutes({
-      policy,
-      log,
-      metricsToken: options.metricsToken,
-      dependencies: () => checkDependencies(storage, pubsub),
-      metrics,
-      isClosing: () => closing,
-      staticDir: options.staticDir,
-      devSecret,
-      docs,
-      admin: options.adminToken ? adminRoutes(ctx, registry, options.adminToken) : undefined,
-      records: recordsRest(ctx, records),
-    }),
+    relay.handleRequest,
   )
-  // Plain HTTP sockets count against their IP too (WebSockets are counted once upgraded): a
-  // peer holding thousands of idle keep-alive sockets would exhaust file descriptors.
-  const httpSocketsPerIp = new Map<string, number>()
-  const countedSockets = new WeakSet<Duplex>()
-  const uncount = (socket: Duplex, ip: string) => {
-    if (!countedSockets.delete(socket)) return
-    const left = (httpSocketsPerIp.get(ip) ?? 1) - 1
-    if (left > 0) httpSocketsPerIp.set(ip, left)
-    else httpSocketsPerIp.delete(ip)
-  }
-  http.on('connection', (socket: Socket) => {
-    const ip = socket.remoteAddress ?? ''
-    const n = (httpSocketsPerIp.get(ip) ?? 0) + 1
-    if (limits.maxConnectionsPerIp > 0 && n > limits.maxConnectionsPerIp) {
-      metrics.inc('tandem_rejected_sockets_total', 'HTTP sockets refused for the per-IP limit')
-      socket.on('error', () => socket.destroy())
-      socket.end('HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
-      return
-    }
-    httpSocketsPerIp.set(ip, n)
-    countedSockets.add(socket)
-    socket.once('close', () => uncount(socket, ip))
-  })
-  http.prependListener('upgrade', (req: IncomingMessage, socket: Duplex) =>
-    uncount(socket, req.socket.remoteAddress ?? ''),
-  )
-  const heartbeatMs = options.heartbeatMs ?? 30_000
-  const wss = new WebSocketServer({
-    noServer: true,
-    maxPayload: limits.maxFrameBytes,
-    perMessageDeflate: false,
-    // Tandem's client asks for its subprotocol; stock clients ask for none.
-    handleProtocols: (protocols) => (protocols.has(TANDEM_SUBPROTOCOL) ? TANDEM_SUBPROTOCOL : false),
-  })
-  // One timer for all sockets: a peer that did not answer the previous ping is dropped.
-  const alive = new Set<Connection>()
-  const track = (conn: Connection, ip: string) => {
-    conns.add(conn)
-    alive.add(conn)
-    perIp.set(ip, (perIp.get(ip) ?? 0) + 1)
-    conn.ws.on('pong', () => alive.add(conn))
-    metrics.inc('tandem_connections_total', 'Accepted WebSocket connections')
-    return () => {
-      if (!conns.delete(conn)) return
-      alive.delete(conn)
-      const n = (perIp.get(ip) ?? 1) - 1
-      if (n > 0) perIp.set(ip, n)
-      else perIp.delete(ip)
-    }
-  }
-  http.on(
-    'upgrade',
-    upgradeHandler({
-      ctx,
-      rooms: registry,
-      wss,
-      heartbeatMs,
-      policy,
-      isClosing: () => closing,
-      track,
-      connectionsFrom: (ip) => perIp.get(ip) ?? 0,
-    }),
-  )
-  const heartbeat = setInterval(() => {
-    for (const conn of conns) {
-      if (!alive.delete(conn)) conn.ws.terminate()
-      else conn.ws.ping()
-    }
-  }, heartbeatMs)
-  heartbeat.unref()
-
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject)
-    http.listen(options.port ?? 1234, host, () => {
-      http.off('error', reject)
-      resolve()
+  http.on('connection', relay.handleConnection)
+  http.on('upgrade', relay.handleUpgrade)
+  try {
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject)
+      http.listen(options.port ?? 1234, host, () => {
+        http.off('error', reject)
+        resolve()
+      })
     })
-  })
+  } catch (err) {
+    await relay.close()
+    throw err
+  }
   const address = http.address()
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 1234)
   const urlHost = host.includes(':') ? `[${host}]` : host
-
+  let closed: Promise<void> | null = null
   return {
     url: `ws://${urlHost}:${port}`,
     port,
-    metrics,
-    records,
-    stats: () => ({
-      connections: conns.size,
-      rooms: registry.size,
-      pendingWrites: committer.pending,
-      cachedBytes: [...registry.values()].reduce((n, r) => n + r.cachedBytes, 0),
-      compacting: compactor.busy,
-    }),
-    async close() {
-      ctx.reclaimer?.close()
-      if (closing) return
-      closing = true
-      clearInterval(heartbeat)
-      registry.stop()
-      const httpClosed = new Promise((resolve) => http.close(resolve))
-      // Commit what was received before saying goodbye: a client that saw its update
-      // forwarded must find it after a restart.
-      committer.stopRetrying()
-      await committer.drain()
-      await history.flush(SHUTDOWN_HISTORY_MS)
-      for (const conn of conns) conn.close(CloseCode.GoingAway, 'server shutting down')
-      http.closeAllConnections()
-      for (const room of registry.values()) if (room.hasLog) compactor.schedule(room.name)
-      await compactor.finish(SHUTDOWN_COMPACTION_MS)
-      await pubsub?.close()
-      await records.close()
-      await history.storage.close()
-      await storage.close()
-      await httpClosed
+    metrics: relay.metrics,
+    records: relay.records,
+    stats: relay.stats,
+    openDocument: relay.openDocument,
+    close() {
+      closed ??= (async () => {
+        const httpClosed = new Promise((resolve) => http.close(resolve))
+        await relay.close()
+        http.closeAllConnections()
+        await httpClosed
+      })()
+      return closed
     },
   }
 }

@@ -11,6 +11,8 @@ export class GatedAppendStorage extends DelegatingStorage {
   private readonly gate = new Gate()
   /** Entries committed so far, with the time each append resolved. */
   readonly committed: { at: number; entries: number }[] = []
+  /** Appends called so far, committed or still waiting at the gate. */
+  started = 0
 
   hold(): void {
     this.gate.hold()
@@ -21,6 +23,7 @@ export class GatedAppendStorage extends DelegatingStorage {
   }
 
   override async append(entries: readonly AppendEntry[]): Promise<void> {
+    this.started++
     await this.gate.pass()
     await this.inner.append(entries)
     this.committed.push({ at: Date.now(), entries: entries.length })
