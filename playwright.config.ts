@@ -1,7 +1,7 @@
 // @playwright/test suites (tests/playwright): Tandem's own fixtures, run by `npm test` with the
 // system Chromium; nothing here downloads a browser.
 import { defineConfig } from '@playwright/test'
-import { CHROMIUM_ARGS } from './packages/testing/src/playwright/tandemTest.ts'
+import { CHROMIUM_ARGS } from './packages/testing/src/playwright/chromiumArgs.ts'
 
 export default defineConfig({
   testDir: 'tests/playwright',

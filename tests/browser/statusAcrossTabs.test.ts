@@ -2,41 +2,38 @@
 // pending shows 0 pending (the stored state is not counted again); a tab that only received
 // another tab's edits over BroadcastChannel neither says saved while the server lacks them nor
 // leaves them unsent; offline edits reloaded while another tab is open still count as pending.
+import { expectSaved, type RelayProcess, tandemNetwork } from '@tandem/testing/browser'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { makeTempDir, removeDir } from '../helpers/tempDir.ts'
 import { type BrowserRig, startBrowserRig, waitInPage } from './support/browserRig.ts'
-import { type RelayOnPort, relayOnPort, serverText } from './support/testRelay.ts'
+import {
+  harnessTabs,
+  harnessText,
+  reloadHarness as reopen,
+  startDevRelay,
+  harnessStatus as status,
+} from './support/harnessTabs.ts'
+import { serverText } from './support/testRelay.ts'
 
 let rig: BrowserRig
-let relay: RelayOnPort
-let dataDir: string
+let relay: RelayProcess
 
 beforeAll(async () => {
   rig = await startBrowserRig()
-  dataDir = await makeTempDir('browser-status-tabs')
-  relay = await relayOnPort(dataDir)
+  relay = await startDevRelay()
 })
 
 afterAll(async () => {
-  await relay?.stop()
+  await relay?.close()
   await rig?.close()
-  if (dataDir) await removeDir(dataDir)
 })
 
-const saved = (page: Page) => waitInPage(page, 'saved', () => window.tandemHarness.status().state === 'saved', 15_000)
-
-async function reopen(page: Page, doc: string): Promise<string> {
-  await page.reload()
-  await page.waitForFunction(() => Boolean(window.tandemHarness), null, { timeout: 10_000 })
-  return page.evaluate((name) => window.tandemHarness.open({ doc: name }), doc)
-}
+const saved = (page: Page) => expectSaved(page, { status, timeoutMs: 15_000 })
 
 describe('Chromium: status across reloads and tabs', () => {
   it('a reload with nothing pending shows 0 pending from the start, then saved', async () => {
-    const context = await rig.browser.newContext()
-    const page = await rig.openTab(context, relay.url)
-    await page.evaluate(() => window.tandemHarness.open({ doc: 'clean-reload' }))
+    const tabs = await harnessTabs(rig, relay, 'clean-reload', { count: 1 })
+    const page = tabs.pages[0] as Page
     await page.evaluate(() => window.tandemHarness.append('all synced'))
     await saved(page)
     expect(await reopen(page, 'clean-reload')).toBe('all synced')
@@ -44,33 +41,42 @@ describe('Chromium: status across reloads and tabs', () => {
     const history = await page.evaluate(() => window.tandemHarness.samples())
     expect(history.filter((s) => s.pending !== 0)).toEqual([])
     expect(await page.evaluate(() => window.tandemHarness.status())).toMatchObject({ state: 'saved', pending: 0 })
-    await context.close()
+    await tabs.close()
   })
 
-  it('with one tab offline, the online tab forwards its edits and says saved only once the server has them', async () => {
-    const context = await rig.browser.newContext()
-    const [a, b] = [await rig.openTab(context, relay.url), await rig.openTab(context, relay.url)]
-    for (const tab of [a, b]) await tab.evaluate(() => window.tandemHarness.open({ doc: 'one-offline' }))
-    for (const tab of [a, b]) await saved(tab)
-    await a.evaluate(() => window.tandemHarness.setOnline(false))
-    await a.evaluate(() => window.tandemHarness.append('typed in the offline tab'))
-    await waitInPage(b, 'B shows A’s edit', () => window.tandemHarness.text() === 'typed in the offline tab')
-    await saved(b)
-    // B says saved: the server must hold what B shows.
-    expect(await serverText(relay.url, 'one-offline')).toBe('typed in the offline tab')
-    for (const s of await b.evaluate(() => window.tandemHarness.samples())) {
-      if (s.state === 'saved') expect(s.progress.acked, 'saved before the server acked').toBe(s.progress.last)
-    }
-    expect((await a.evaluate(() => window.tandemHarness.status())).state).toBe('offline')
-    await context.close()
-  })
+  // 'switch': the app's own offline switch; 'network': the tab's socket is cut under it.
+  it.each(['switch', 'network'] as const)(
+    'with one tab offline (%s), the online tab forwards its edits and says saved only once the server has them',
+    async (how) => {
+      const network = tandemNetwork(() => relay.url)
+      const doc = `one-offline-${how}`
+      const tabs = await harnessTabs(rig, relay, doc, { network })
+      const [a, b] = tabs.pages as [Page, Page]
+      try {
+        for (const tab of [a, b]) await saved(tab)
+        if (how === 'switch') await a.evaluate(() => window.tandemHarness.setOnline(false))
+        else await network.offline(a)
+        await a.evaluate(() => window.tandemHarness.append('typed in the offline tab'))
+        await waitInPage(b, 'B shows A’s edit', () => window.tandemHarness.text() === 'typed in the offline tab')
+        await saved(b)
+        // B says saved: the server must hold what B shows.
+        expect(await serverText(relay.url, doc)).toBe('typed in the offline tab')
+        for (const s of await b.evaluate(() => window.tandemHarness.samples())) {
+          if (s.state === 'saved') expect(s.progress.acked, 'saved before the server acked').toBe(s.progress.last)
+        }
+        expect((await status(a)).state).not.toBe('saved')
+        expect(await harnessText(a)).toBe('typed in the offline tab')
+      } finally {
+        await tabs.close()
+      }
+    },
+  )
 
   it('offline edits reloaded while another tab is open count as pending until the server acks them', async () => {
-    const context = await rig.browser.newContext()
-    const [a, b] = [await rig.openTab(context, relay.url), await rig.openTab(context, relay.url)]
-    for (const tab of [a, b]) await tab.evaluate(() => window.tandemHarness.open({ doc: 'reload-beside' }))
+    const tabs = await harnessTabs(rig, relay, 'reload-beside')
+    const [a, b] = tabs.pages as [Page, Page]
     for (const tab of [a, b]) await saved(tab)
-    await relay.stop()
+    await relay.kill()
     await a.evaluate(() => window.tandemHarness.append('offline, then reloaded'))
     await waitInPage(a, 'stored', () => window.tandemHarness.progress().stored === 1)
     await waitInPage(b, 'B shows it', () => window.tandemHarness.text() === 'offline, then reloaded')
@@ -80,6 +86,6 @@ describe('Chromium: status across reloads and tabs', () => {
     await relay.restart()
     for (const tab of [a, b]) await saved(tab)
     expect(await serverText(relay.url, 'reload-beside')).toBe('offline, then reloaded')
-    await context.close()
+    await tabs.close()
   })
 })

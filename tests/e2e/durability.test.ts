@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
+import { expectConverged, expectNoLostEdits } from '@tandem/testing/browser'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { repoRoot } from '../helpers/serverProcess.ts'
-import { E2eRig, editorText, waitForStatus } from './e2eRig.ts'
+import { E2eRig, editorText, waitForSaved } from './e2eRig.ts'
 
 let rig: E2eRig
 beforeAll(async () => {
@@ -16,11 +17,11 @@ it('saved is durable: after saved, kill -9 the server, restart, and a new device
   const a = await rig.open(await rig.device('writer'), 'durable', 'Ann')
   await a.locator('.ProseMirror').click()
   await a.keyboard.type('this must survive a crash')
-  await waitForStatus(a, 'saved')
+  await waitForSaved(a)
   await rig.killServer()
   await rig.startServer()
   const fresh = await rig.open(await rig.device('fresh'), 'durable', 'Cy')
-  await expect.poll(() => editorText(fresh), { timeout: 15_000 }).toBe('this must survive a crash')
+  await expectNoLostEdits([fresh], editorText, ['this must survive a crash'], { timeoutMs: 15_000 })
 })
 
 /**
@@ -56,8 +57,8 @@ it('a real editing trace typed by two devices concurrently converges', async () 
       { txns: slice, parity },
     )
   await Promise.all([typeHalf(a, 0), typeHalf(b, 1)])
-  await waitForStatus(a, 'saved')
-  await waitForStatus(b, 'saved')
-  await expect.poll(async () => (await editorText(a)) === (await editorText(b)), { timeout: 20_000 }).toBe(true)
-  expect((await editorText(a)).length).toBeGreaterThan(100)
+  await waitForSaved(a)
+  await waitForSaved(b)
+  const text = await expectConverged([a, b], editorText, { timeoutMs: 20_000 })
+  expect(text.length).toBeGreaterThan(100)
 })

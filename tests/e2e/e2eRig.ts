@@ -1,37 +1,35 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { expectSaved, type RelayProcess, readWindowStatus } from '@tandem/testing/browser'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { onTestFailed } from 'vitest'
 import { launchChromium } from '../browser/support/chromium.ts'
-import { repoRoot, type ServerProcess, spawnServer } from '../helpers/serverProcess.ts'
-import { makeTempDir, removeDir } from '../helpers/tempDir.ts'
+import { startDevRelay } from '../browser/support/harnessTabs.ts'
+import { repoRoot } from '../helpers/serverProcess.ts'
 import { playgroundDist } from './buildPlayground.ts'
 
 export const artifacts = join(repoRoot, '.tmp', 'e2e-artifacts')
 
 /**
- * The playground as a person uses it: served by the real relay (a child process, so it can
- * be stopped, killed and restarted on the same port and data), in Debian's Chromium. Every
- * context records a Playwright trace, saved with a screenshot when the test fails.
+ * The playground as a person uses it: served by the real relay (a child process from
+ * @tandem/testing's `startRelayProcess`, so it can be stopped, killed and restarted on the same
+ * port and data), in Debian's Chromium. Every context records a Playwright trace, saved with a
+ * screenshot when the test fails.
  */
 export class E2eRig {
-  server!: ServerProcess
+  server!: RelayProcess
   browser!: Browser
-  dir = ''
-  port = 0
   private readonly contexts: BrowserContext[] = []
 
   static async start(): Promise<E2eRig> {
     const rig = new E2eRig()
-    rig.dir = await makeTempDir('e2e')
-    rig.server = await spawnServer({ dataDir: rig.dir, extraArgs: ['--static', playgroundDist] })
-    rig.port = rig.server.port
+    rig.server = await startDevRelay({ args: ['--static', playgroundDist] })
     rig.browser = await launchChromium()
     return rig
   }
 
   get http(): string {
-    return `http://127.0.0.1:${this.port}`
+    return `http://127.0.0.1:${this.server.port}`
   }
 
   /** A new device: its own storage, service workers and identity. */
@@ -59,23 +57,23 @@ export class E2eRig {
     return page
   }
 
+  /** A graceful stop (SIGTERM), which must exit cleanly. */
   async stopServer(): Promise<void> {
-    const exit = await this.server.terminate()
+    const exit = await this.server.stop()
     if (exit.code !== 0) throw new Error(`relay exited with ${JSON.stringify(exit)}`)
   }
 
   async killServer(): Promise<void> {
-    await this.server.kill9()
+    await this.server.kill()
   }
 
   async startServer(): Promise<void> {
-    this.server = await spawnServer({ dataDir: this.dir, port: this.port, extraArgs: ['--static', playgroundDist] })
+    await this.server.restart()
   }
 
   async close(): Promise<void> {
     await this.browser?.close().catch(() => {})
-    if (this.server?.alive()) await this.server.kill9()
-    if (this.dir) await removeDir(this.dir)
+    await this.server?.close()
   }
 }
 
@@ -86,13 +84,10 @@ export function editorText(page: Page): Promise<string> {
   )
 }
 
-export function status(page: Page): Promise<{ state: string; pending: number }> {
-  return page.evaluate(() => {
-    const el = document.querySelector<HTMLElement>('[data-tandem-status]')!
-    return { state: el.dataset.tandemStatus ?? '', pending: Number(el.dataset.tandemPending) }
-  })
-}
+/** The status badge (`data-tandem-status`/`-pending`), as the fixtures read any Tandem app. */
+export const status = readWindowStatus
 
-export async function waitForStatus(page: Page, state: string, timeoutMs = 40_000): Promise<void> {
-  await page.locator(`[data-tandem-status="${state}"]`).waitFor({ timeout: timeoutMs })
+/** Saved with nothing pending, read from the badge by the fixtures' `expectSaved`. */
+export function waitForSaved(page: Page, timeoutMs = 40_000): Promise<void> {
+  return expectSaved(page, { timeoutMs })
 }

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { repoRoot } from '../helpers/serverProcess.ts'
-import { E2eRig, editorText, waitForStatus } from './e2eRig.ts'
+import { E2eRig, editorText, waitForSaved } from './e2eRig.ts'
 
 let rig: E2eRig
 beforeAll(async () => {
@@ -29,8 +29,8 @@ it('syncs live between two devices and shows the remote caret with name and colo
   expect(color).not.toBe('rgba(0, 0, 0, 0)')
   // Both list each other as present.
   await ann.locator('.tandem-presence li[data-tandem-user="Bob"]').waitFor()
-  await waitForStatus(ann, 'saved')
-  await waitForStatus(bob, 'saved')
+  await waitForSaved(ann)
+  await waitForSaved(bob)
   // The README's picture is made here, from the real thing; a test run must not dirty the
   // checkout, so it is refreshed only on request (UPDATE_SCREENSHOTS=1).
   const picture = process.env.UPDATE_SCREENSHOTS === '1' ? join(repoRoot, 'docs') : join(repoRoot, '.tmp')
@@ -59,7 +59,7 @@ it('embeds with one element: <tandem-editor> syncs and carries the status contra
   await page.goto(`${rig.http}/embed.html`)
   await page.locator('tandem-editor .ProseMirror').click()
   await page.keyboard.type('typed into the embedded editor')
-  await waitForStatus(page, 'saved')
+  await waitForSaved(page)
   expect(await page.locator('[data-tandem-pending]').getAttribute('data-tandem-pending')).toBe('0')
   const other = await rig.open(await rig.device('embed-reader'), 'embedded', 'Reader')
   await expect.poll(() => editorText(other), { timeout: 10_000 }).toBe('typed into the embedded editor')

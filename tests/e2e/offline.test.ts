@@ -1,7 +1,8 @@
+import { expectConverged } from '@tandem/testing/browser'
 import type { Editor } from '@tiptap/core'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { E2eRig, editorText, status, waitForStatus } from './e2eRig.ts'
+import { E2eRig, editorText, status, waitForSaved } from './e2eRig.ts'
 
 let rig: E2eRig
 beforeAll(async () => {
@@ -15,8 +16,8 @@ it('offline concurrent edits on two devices merge with nothing lost, and only th
   await a.locator('.ProseMirror').click()
   await a.keyboard.type('middle')
   await expect.poll(() => editorText(b), { timeout: 10_000 }).toBe('middle')
-  await waitForStatus(a, 'saved')
-  await waitForStatus(b, 'saved')
+  await waitForSaved(a)
+  await waitForSaved(b)
 
   await rig.stopServer()
   // The caret is placed through the editor (not Ctrl+Home/End, which a loaded machine can
@@ -50,10 +51,9 @@ it('offline concurrent edits on two devices merge with nothing lost, and only th
   expect(await editorText(a)).not.toContain('B-end')
 
   await rig.startServer()
-  await waitForStatus(a, 'saved')
-  await waitForStatus(b, 'saved')
-  await expect.poll(async () => (await editorText(a)) === (await editorText(b)), { timeout: 20_000 }).toBe(true)
-  const text = await editorText(a)
+  await waitForSaved(a)
+  await waitForSaved(b)
+  const text = await expectConverged([a, b], editorText, { timeoutMs: 20_000 })
   for (const part of ['A-start middle B-end', 'A paragraph', 'B paragraph']) expect(text).toContain(part)
 })
 
@@ -61,7 +61,7 @@ it('two tabs of one browser keep syncing while the server is down', async () => 
   const device = await rig.device('tabs')
   const one = await rig.open(device, 'tabs', 'Tab')
   const two = await rig.open(device, 'tabs', 'Tab')
-  await waitForStatus(one, 'saved')
+  await waitForSaved(one)
   await rig.stopServer()
   await one.locator('.ProseMirror').click()
   await one.keyboard.type('typed in tab one')
@@ -72,8 +72,8 @@ it('two tabs of one browser keep syncing while the server is down', async () => 
   await expect.poll(() => editorText(one), { timeout: 10_000 }).toBe('typed in tab one, answered in tab two')
   expect((await status(one)).state).not.toBe('saved')
   await rig.startServer()
-  await waitForStatus(one, 'saved')
-  await waitForStatus(two, 'saved')
+  await waitForSaved(one)
+  await waitForSaved(two)
 })
 
 it('reloads with the server down: the service worker opens the app and IndexedDB the content', async () => {
@@ -84,12 +84,12 @@ it('reloads with the server down: the service worker opens the app and IndexedDB
   })
   await page.locator('.ProseMirror').click()
   await page.keyboard.type('kept on this device')
-  await waitForStatus(page, 'saved')
+  await waitForSaved(page)
   await rig.stopServer()
   await page.reload()
   await page.locator('.ProseMirror').waitFor({ timeout: 15_000 })
   await expect.poll(() => editorText(page), { timeout: 10_000 }).toBe('kept on this device')
   expect(['offline', 'connecting']).toContain((await status(page)).state)
   await rig.startServer()
-  await waitForStatus(page, 'saved')
+  await waitForSaved(page)
 })

@@ -6,7 +6,6 @@ import {
   expectNoLostEdits,
   expectPending,
   expectSaved,
-  type StatusReader,
   test as tandemTest,
 } from '@tandem/testing/playwright'
 import type { Page } from 'playwright-core'
@@ -14,7 +13,6 @@ import { bundlePage } from '../browser/support/bundlePage.ts'
 import { startStaticServer } from '../browser/support/staticServer.ts'
 
 const HARNESS = fileURLToPath(new URL('../browser/harness/harness.ts', import.meta.url))
-const status: StatusReader = (page) => page.evaluate(() => window.tandemHarness.status())
 const text = (page: Page) => page.evaluate(() => window.tandemHarness.text())
 const open = (pages: Page[], doc: string) =>
   Promise.all(pages.map((p) => p.evaluate((d) => window.tandemHarness.open({ doc: d }), doc)))
@@ -40,7 +38,7 @@ const test = tandemTest.extend<object, { harnessOrigin: string }>({
 test('two tabs offline, then online: both edits everywhere, saved', async ({ tabs, network }) => {
   const [a, b] = (await tabs({ count: 2, ready })) as [Page, Page]
   await open([a, b], 'two-tabs')
-  await expectSaved(a, { status })
+  await expectSaved(a)
   await network.offline(a)
   await network.offline(b)
   await a.evaluate(() => window.tandemHarness.append('[a]'))
@@ -49,15 +47,15 @@ test('two tabs offline, then online: both edits everywhere, saved', async ({ tab
   await network.online(b)
   await expectNoLostEdits([a, b], text, ['[a]', '[b]'])
   await expectConverged([a, b], text)
-  await expectSaved(a, { status })
-  await expectSaved(b, { status })
+  await expectSaved(a)
+  await expectSaved(b)
 })
 
 test('kill -9 after saved: a fresh device gets the edit from the restarted relay', async ({ tabs, relay }) => {
   const [a] = (await tabs({ count: 1, ready })) as [Page]
   await open([a], 'kill')
   await a.evaluate(() => window.tandemHarness.append('[kept]'))
-  await expectSaved(a, { status })
+  await expectSaved(a)
   await relay.kill()
   await relay.restart()
   const [fresh] = (await tabs({ count: 1, contexts: 'separate', ready })) as [Page]
@@ -68,18 +66,18 @@ test('kill -9 after saved: a fresh device gets the edit from the restarted relay
 test('a frozen relay never shows saved', async ({ tabs, relay }) => {
   const [a] = (await tabs({ count: 1, ready })) as [Page]
   await open([a], 'frozen')
-  await expectSaved(a, { status })
+  await expectSaved(a)
   relay.freeze()
   await a.evaluate(() => window.tandemHarness.append('[wait]'))
-  await expectPending(a, 1, { status, holdMs: 1_000 })
+  await expectPending(a, 1, { holdMs: 1_000 })
   relay.thaw()
-  await expectSaved(a, { status })
+  await expectSaved(a)
 })
 
 test('reload offline: the edit survives in the tab, then reaches the relay', async ({ tabs, network }) => {
   const [a] = (await tabs({ count: 1, ready })) as [Page]
   await open([a], 'reload')
-  await expectSaved(a, { status })
+  await expectSaved(a)
   await network.offline(a)
   await a.evaluate(() => window.tandemHarness.append('[offline]'))
   await a.reload()
@@ -87,5 +85,5 @@ test('reload offline: the edit survives in the tab, then reaches the relay', asy
   await open([a], 'reload')
   await expectNoLostEdits([a], text, ['[offline]'])
   await network.online(a)
-  await expectSaved(a, { status })
+  await expectSaved(a)
 })

@@ -2,7 +2,6 @@
 // assertions, for apps built on Tandem. The same core without @playwright/test: `./browser`.
 export * from './browser.ts'
 export {
-  CHROMIUM_ARGS,
   expect,
   type TandemFixtureOptions,
   type TandemFixtures,

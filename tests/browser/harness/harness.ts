@@ -31,7 +31,13 @@ export interface OpenOptions {
   user?: { name: string; color: string }
 }
 
-const relayFromQuery = new URLSearchParams(location.search).get('relay')
+const query = new URLSearchParams(location.search)
+const relayFromQuery = query.get('relay')
+/**
+ * `?plant=saved-before-ack` builds the page with a planted bug: its status forgets the
+ * server's ack and says saved once an edit is on the device. The fixtures must catch it.
+ */
+const plant = query.get('plant')
 const defaultUrl = relayFromQuery ?? location.origin.replace(/^http/, 'ws')
 
 let tandem: Tandem | null = null
@@ -127,8 +133,12 @@ const harness = {
   },
   text: (): string => current().doc.getText('t').toString(),
   status: () => {
-    const s = current().status.value
-    return { state: s.state, pending: s.pending, error: s.lastError?.message ?? null, loaded: s.loaded }
+    const h = current()
+    const s = h.status.value
+    const honest = { state: s.state, pending: s.pending, error: s.lastError?.message ?? null, loaded: s.loaded }
+    if (plant !== 'saved-before-ack') return honest
+    const { last, stored } = h.progress()
+    return { ...honest, state: stored === last ? 'saved' : 'syncing', pending: last - stored }
   },
   progress: (): Progress => current().progress(),
   samples: (): StatusSample[] => samples,
@@ -164,3 +174,5 @@ declare global {
 }
 
 window.tandemHarness = harness
+// What @tandem/testing's default status reader looks for in an app.
+;(window as { tandemStatus?: () => { state: string; pending: number } }).tandemStatus = () => harness.status()

@@ -17,6 +17,11 @@ export interface RelayProcessOptions {
   startTimeoutMs?: number
 }
 
+export interface RelayExit {
+  code: number | null
+  signal: NodeJS.Signals | null
+}
+
 /** A real `tandem-server` child process on 127.0.0.1, for crash, restart and freeze tests. */
 export interface RelayProcess {
   /** ws://127.0.0.1:<port>, stable across `kill()` and `restart()`. */
@@ -25,6 +30,11 @@ export interface RelayProcess {
   readonly dataDir: string
   /** kill -9: no flush, no goodbye; resolves once the process is gone. */
   kill(): Promise<void>
+  /**
+   * SIGTERM, the way an operator stops it: the relay closes its sockets and flushes. Resolves
+   * with how it exited (`code` 0 for a clean shutdown) once the process is gone.
+   */
+  stop(): Promise<RelayExit>
   /** Starts the relay again (killing it first if alive) on the same port and data directory. */
   restart(): Promise<void>
   /** SIGSTOP: sockets stay open but nothing is answered, the shape of a hung server. */
@@ -75,9 +85,10 @@ function spawnRelay(bin: string, port: number, options: RelayProcessOptions & { 
   })
 }
 
-function exitOf(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
-  return new Promise((resolve) => child.once('exit', () => resolve()))
+function exitOf(child: ChildProcess): Promise<RelayExit> {
+  if (child.exitCode !== null || child.signalCode !== null)
+    return Promise.resolve({ code: child.exitCode, signal: child.signalCode })
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
 }
 
 export async function startRelayProcess(options: RelayProcessOptions = {}): Promise<RelayProcess> {
@@ -97,6 +108,12 @@ export async function startRelayProcess(options: RelayProcessOptions = {}): Prom
     port,
     dataDir,
     kill,
+    async stop() {
+      const { child } = current
+      child.kill('SIGCONT')
+      child.kill('SIGTERM')
+      return exitOf(child)
+    },
     async restart() {
       await kill()
       current = await spawnRelay(bin, port, { ...options, dataDir })

@@ -4,17 +4,6 @@ import { type OpenTabsOptions, openTabs } from './openTabs.ts'
 import { type RelayProcess, type RelayProcessOptions, startRelayProcess } from './startRelayProcess.ts'
 import { type TandemNetwork, tandemNetwork } from './tandemNetwork.ts'
 
-/** The system Chromium's flags: nothing talks to the internet, no sandbox (CI containers lack it). */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-]
-
 export interface TandemFixtureOptions {
   /** Options for the `relay` fixture's `tandem-server` (bin, args, env, dataDir). */
   relayOptions: RelayProcessOptions
@@ -33,7 +22,7 @@ export interface TandemFixtures {
 
 /**
  * `test` with Tandem's fixtures. Use with a config whose `use.launchOptions` points at a system
- * browser (`executablePath`), e.g. `{ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS }`.
+ * browser (`executablePath`), e.g. `{ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS }` (exported by this entry).
  */
 export const test = base.extend<TandemFixtures & TandemFixtureOptions>({
   relayOptions: [{}, { option: true }],
