@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type { Tandem } from '@tandem/client'
 import { afterAll, describe, expect, it } from 'vitest'
 import type * as Y from 'yjs'
@@ -121,6 +122,11 @@ describe.runIf(available)('cluster fuzz', () => {
     const fingerprint = (d: Y.Doc) => docFingerprint(d, { text: ['text'], array: ['ids'] })
     const agree = (name: string) =>
       new Set(replicas.filter((r) => r.name === name).map((r) => fingerprint(r.doc))).size === 1
+    // On a timeout, say which replicas lag and how (a flake under load must be diagnosable).
+    const state = () =>
+      replicas
+        .map((r, i) => `${i}:${r.name}:${r.synced() ? 'synced' : 'unsynced'}:${createHash('sha1').update(fingerprint(r.doc)).digest('hex').slice(0, 8)}:${r.doc.getArray('ids').length}ids`)
+        .join(' ')
     await waitUntil(
       'all replicas synced and in agreement',
       () => replicas.every((r) => r.synced()) && DOCS.every(agree),
@@ -128,7 +134,9 @@ describe.runIf(available)('cluster fuzz', () => {
         timeoutMs: 45_000,
         intervalMs: 100,
       },
-    )
+    ).catch((err: Error) => {
+      throw new Error(`${err.message} (seed ${seed}; replicas ${state()})`)
+    })
     for (const name of DOCS) {
       const mine = replicas.filter((r) => r.name === name)
       const pushed = mine.flatMap((r) => r.pushed).sort()
