@@ -34,7 +34,19 @@ const byPkg = new Map(Object.entries(layers).map(([dir, l]) => [l.pkg, dir]))
 
 // The folder order of server/src, lowest first: a file may import its own folder or one listed
 // before it, and only index.ts may sit outside a folder (each folder's README says what it holds).
-const SERVER_FOLDERS = ['ops', 'auth', 'storage', 'cluster', 'docs', 'records', 'net', 'http', 'main']
+const SERVER_FOLDERS = [
+  'ops',
+  'auth',
+  'hooks',
+  'storage',
+  'cluster',
+  'docs',
+  'records',
+  'net',
+  'http',
+  'extensions',
+  'main',
+]
 const ENFORCE_SERVER_FOLDERS = true
 // A tree given on the command line (the checker's own tests plant small ones) is checked for
 // the folder order only with --server-folders; this repository always is.

@@ -1,12 +1,34 @@
 export { parseDuration } from './auth/parseDuration.ts'
+export type { ClientVia, RequestInfo } from './auth/RequestInfo.ts'
 export { signToken } from './auth/signToken.ts'
 export { AuthError, createTokenVerifier, type TokenVerifier } from './auth/TokenVerifier.ts'
 export { MemoryHub, MemoryPubSub, type PubSub } from './cluster/PubSub.ts'
 export { RedisPubSub } from './cluster/RedisPubSub.ts'
 export type { ServerDocument, ServerDocumentOptions } from './docs/ServerDocument.ts'
 export { WriteRefused } from './docs/writeGate.ts'
+export { type IpThrottleOptions, ipThrottle } from './extensions/ipThrottle.ts'
+export { signWebhook, verifyWebhook } from './extensions/webhooks/webhookSignature.ts'
+export {
+  WEBHOOK_EVENT_TYPES,
+  type WebhookEventType,
+  type WebhookOptions,
+  webhooks,
+} from './extensions/webhooks/webhooks.ts'
+export { HookRejection } from './hooks/HookRejection.ts'
+export type {
+  AuthenticateEvent,
+  AwarenessEvent,
+  ChangeEvent,
+  ConnectEvent,
+  ExtensionContext,
+  GrantedClaims,
+  LoadDocumentEvent,
+  RecordsChangeEvent,
+  RelayExtension,
+  RelayHooks,
+  StoreDocumentEvent,
+} from './hooks/RelayExtension.ts'
 export { createRelay, type EmbeddedRelay } from './main/createRelay.ts'
-export type { ChangeEvent, RelayHooks } from './main/RelayHooks.ts'
 export { DEFAULT_LIMITS, type RelayOptions } from './main/relayOptions.ts'
 export { type Relay, RelayConfigError, startRelay } from './main/startRelay.ts'
 export { createLogger, type Logger } from './ops/Logger.ts'

@@ -125,7 +125,10 @@ describe.runIf(available)('cluster fuzz', () => {
     // On a timeout, say which replicas lag and how (a flake under load must be diagnosable).
     const state = () =>
       replicas
-        .map((r, i) => `${i}:${r.name}:${r.synced() ? 'synced' : 'unsynced'}:${createHash('sha1').update(fingerprint(r.doc)).digest('hex').slice(0, 8)}:${r.doc.getArray('ids').length}ids`)
+        .map(
+          (r, i) =>
+            `${i}:${r.name}:${r.synced() ? 'synced' : 'unsynced'}:${createHash('sha1').update(fingerprint(r.doc)).digest('hex').slice(0, 8)}:${r.doc.getArray('ids').length}ids`,
+        )
         .join(' ')
     await waitUntil(
       'all replicas synced and in agreement',

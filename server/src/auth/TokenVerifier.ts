@@ -1,5 +1,6 @@
 import type { AuthClaims } from '@tandem/protocol'
 import { errors, importSPKI, type JWTPayload, jwtVerify } from 'jose'
+import type { TokenContext } from './RequestInfo.ts'
 
 /** Why a token was not accepted; `expired` lets a client refresh instead of giving up. */
 export class AuthError extends Error {
@@ -7,8 +8,20 @@ export class AuthError extends Error {
   constructor(
     readonly reason: 'missing' | 'invalid' | 'expired' | 'forbidden',
     message: string,
+    /** A hook's own answer (e.g. 4529 / 429 for a throttle), else derived from `reason`. */
+    readonly answer: { closeCode?: number; status?: number } = {},
   ) {
     super(message)
+  }
+
+  /** The WebSocket close code for this refusal. */
+  get closeCode(): number {
+    return this.answer.closeCode ?? (this.reason === 'forbidden' ? 4403 : 4401)
+  }
+
+  /** The HTTP status for this refusal. */
+  get status(): number {
+    return this.answer.status ?? (this.reason === 'forbidden' ? 403 : 401)
   }
 }
 
@@ -22,7 +35,8 @@ export interface TokenVerifierOptions {
   clockToleranceSec?: number
 }
 
-export type TokenVerifier = (token: string | null | undefined) => Promise<AuthClaims>
+/** `context` says where the token was presented; the built-in verifier ignores it, hooks read it. */
+export type TokenVerifier = (token: string | null | undefined, context?: TokenContext) => Promise<AuthClaims>
 
 const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string')
 

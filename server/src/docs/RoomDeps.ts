@@ -1,4 +1,5 @@
 import type { Cluster } from '../cluster/Cluster.ts'
+import type { Hooks } from '../hooks/Hooks.ts'
 import type { Logger } from '../ops/Logger.ts'
 import type { Metrics } from '../ops/Metrics.ts'
 import type { RelayLimits } from '../ops/RelayLimits.ts'
@@ -20,4 +21,6 @@ export interface RoomDeps {
   readonly metrics: Metrics
   /** Other relay instances sharing the storage, or null when this one is alone. */
   readonly cluster: Cluster | null
+  /** Application hooks (onLoadDocument, beforeBroadcastAwareness); absent in bare contexts. */
+  readonly hooks?: Hooks
 }

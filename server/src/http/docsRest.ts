@@ -35,7 +35,7 @@ export function docsRest(ctx: RelayContext, rooms: RoomRegistry, history: Versio
     }
     if (!validDocName(name, ctx.limits.maxDocNameLength)) return error(res, 400, 'bad document name')
     const access = await restAccess(ctx, req)
-    if ('error' in access) return error(res, 401, access.error)
+    if ('error' in access) return error(res, access.status, access.error)
     if (!access.canReadDoc(name)) return error(res, 403, `token does not open '${name}'`)
     const room = rooms.get(name)
     const state = await room.doc.current()

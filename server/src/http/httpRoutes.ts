@@ -30,6 +30,8 @@ export interface HttpRouteOptions {
   admin?: (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void>
   /** Handles /v1/docs/...; errors become 500s. */
   docs: (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void>
+  /** Application routes (onRequest hooks), tried after the built-in ones: true when handled. */
+  extra?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>
   /** Handles /v1/records/...; errors become 500s. */
   records?: (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void>
   metrics: Metrics
@@ -125,8 +127,20 @@ function routes(options: HttpRouteOptions) {
       return
     }
     if (pathname === '/dev/token' && options.devSecret) return devToken(options.devSecret, req, res)
-    if (options.staticDir && serveStatic(options.staticDir, req, res)) return
-    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found')
+    const fallback = () => {
+      if (options.staticDir && serveStatic(options.staticDir, req, res)) return
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found')
+    }
+    if (!options.extra) return fallback()
+    options.extra(req, res).then(
+      (handled) => {
+        if (!handled) fallback()
+      },
+      (err) => {
+        options.log.error('unexpected error answering a request', { path: pathname, error: String(err) })
+        if (!res.headersSent) json(res, 500, { error: 'internal error' })
+      },
+    )
   }
 }
 

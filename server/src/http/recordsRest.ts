@@ -26,7 +26,7 @@ export function recordsRest(ctx: RelayContext, service: RecordService) {
       return json(res, 400, { error: `bad collection path; collections match ${COLLECTION_PATTERN}` })
     }
     const access = await restAccess(ctx, req)
-    if ('error' in access) return json(res, 401, { error: access.error })
+    if ('error' in access) return json(res, access.status, { error: access.error })
     if (!access.canReadCollection(collection)) return json(res, 403, { error: `token does not open '${collection}'` })
     if (req.method === 'GET') {
       const url = new URL(req.url ?? '/', 'http://relay')

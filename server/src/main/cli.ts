@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { signToken } from '../auth/signToken.ts'
 import { RedisPubSub } from '../cluster/RedisPubSub.ts'
+import { webhooks } from '../extensions/webhooks/webhooks.ts'
 import { createLogger } from '../ops/Logger.ts'
 import { installSafetyNet } from '../ops/safetyNet.ts'
 import { PostgresDocStorage } from '../storage/postgres/PostgresDocStorage.ts'
@@ -24,7 +25,8 @@ async function serve(options: CliOptions): Promise<void> {
   const logger = createLogger(config.logLevel)
   const storage = config.postgres ? await PostgresDocStorage.connect(config.postgres) : undefined
   const pubsub = config.redis ? new RedisPubSub(config.redis.url, config.redis.prefix, logger) : undefined
-  const relay = await startRelay({ ...config.relay, storage, pubsub, logger })
+  const extensions = config.webhook ? [webhooks(config.webhook)] : []
+  const relay = await startRelay({ ...config.relay, storage, pubsub, logger, extensions })
   installSafetyNet(logger, relay.metrics)
   let stopping = false
   const stop = (signal: string) => {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { WEBHOOK_EVENT_TYPES, type WebhookEventType, type WebhookOptions } from '../extensions/webhooks/webhooks.ts'
 import type { CliOptions } from './parseCliArgs.ts'
 import { UsageError } from './parseCliArgs.ts'
 import type { RelayOptions } from './relayOptions.ts'
@@ -10,6 +11,7 @@ export interface ServeConfig {
   readonly logLevel: CliOptions['logLevel']
   readonly postgres?: { readonly url: string; readonly schema?: string }
   readonly redis?: { readonly url: string; readonly prefix: string }
+  readonly webhook?: Readonly<Pick<WebhookOptions, 'url' | 'secret' | 'events' | 'debounceMs'>>
 }
 
 type ReadFile = (path: string) => string
@@ -61,6 +63,11 @@ export function resolveServeConfig(
     adminTokenFile,
     metricsTokenFile,
     auth: _auth,
+    webhookUrl,
+    webhookSecretFile,
+    webhookSecret,
+    webhookEvents,
+    webhookDebounceMs,
     ...relay
   } = options
   const secret = readSecret(secretFile, env, read)
@@ -76,5 +83,36 @@ export function resolveServeConfig(
     // Schema and channel prefix let several deployments (or test runs) share one database and one Redis.
     postgres: postgresUrl ? { url: postgresUrl, schema: env.TANDEM_POSTGRES_SCHEMA } : undefined,
     redis: redisUrl ? { url: redisUrl, prefix: env.TANDEM_REDIS_PREFIX ?? 'tandem:' } : undefined,
+    webhook: webhookConfig(
+      webhookUrl,
+      webhookSecretFile ? read(webhookSecretFile).trim() : webhookSecret,
+      webhookEvents,
+      webhookDebounceMs,
+    ),
   }
+}
+
+function webhookConfig(
+  url: string | undefined,
+  secret: string | undefined,
+  events: string[] | undefined,
+  debounceMs: number | undefined,
+): ServeConfig['webhook'] {
+  if (url === undefined) {
+    if (secret !== undefined || events !== undefined) throw new UsageError('webhook settings need --webhook-url')
+    return undefined
+  }
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    throw new UsageError(`--webhook-url is not a URL: '${url}'`)
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UsageError('--webhook-url must be http(s)')
+  if (!secret || secret.length < 16)
+    throw new UsageError('webhooks need a secret of at least 16 characters (--webhook-secret-file)')
+  const unknown = (events ?? []).filter((e) => !WEBHOOK_EVENT_TYPES.includes(e as WebhookEventType))
+  if (unknown.length > 0)
+    throw new UsageError(`unknown webhook events: ${unknown.join(', ')} (known: ${WEBHOOK_EVENT_TYPES.join(', ')})`)
+  return { url, secret, events: events as WebhookEventType[] | undefined, debounceMs }
 }

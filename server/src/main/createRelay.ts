@@ -15,6 +15,7 @@ import { validDocName } from '../docs/parseDocName.ts'
 import { RoomRegistry } from '../docs/RoomRegistry.ts'
 import { openServerDocument, type ServerDocument, type ServerDocumentOptions } from '../docs/ServerDocument.ts'
 import { VersionRecorder } from '../docs/VersionRecorder.ts'
+import { Hooks } from '../hooks/Hooks.ts'
 import { adminRoutes } from '../http/adminRoutes.ts'
 import { docsRest } from '../http/docsRest.ts'
 import { httpRoutes } from '../http/httpRoutes.ts'
@@ -25,7 +26,6 @@ import { upgradeHandler } from '../net/upgradeHandler.ts'
 import { createLogger } from '../ops/Logger.ts'
 import { MemoryReclaimer } from '../ops/MemoryReclaimer.ts'
 import { Metrics } from '../ops/Metrics.ts'
-import { runHook } from '../ops/runHook.ts'
 import { UNCAUGHT_HELP } from '../ops/safetyNet.ts'
 import { RecordService } from '../records/RecordService.ts'
 import { PostgresDocStorage } from '../storage/postgres/PostgresDocStorage.ts'
@@ -132,6 +132,28 @@ export async function createRelay(options: RelayOptions = {}): Promise<EmbeddedR
     records.onCommit = (collection) => cluster.publishRecords(collection)
   }
   const compactor = new Compactor(storage, log)
+  // The `hooks` option is registered first: among equal priorities it runs before `extensions`.
+  const hooks = new Hooks(
+    [...(options.hooks ? [options.hooks] : []), ...(options.extensions ?? [])],
+    { log, metrics },
+    options.hooks?.hookTimeoutMs,
+  )
+  try {
+    await hooks.configure({
+      log,
+      metrics,
+      dataDir: options.storage && !options.dataDir ? null : (options.dataDir ?? './data'),
+    })
+  } catch (err) {
+    await records.close()
+    await storage.close()
+    throw err
+  }
+  compactor.onCompacted((documentName, foldedUpdates, _bytes, snapshotBytes) =>
+    hooks.storeDocument({ documentName, foldedUpdates, snapshotBytes }),
+  )
+  records.onChange = (collection, { records: stored, conflicts }) =>
+    hooks.recordsChange({ collection, records: stored, conflicts })
   const ctx: RelayContext = {
     storage,
     committer,
@@ -139,8 +161,9 @@ export async function createRelay(options: RelayOptions = {}): Promise<EmbeddedR
     limits,
     log,
     metrics,
-    verifyToken: verifyToken ?? devVerifier,
+    verifyToken: hooks.verifier(verifyToken ?? devVerifier),
     cluster,
+    hooks,
     records,
     reclaimer: new MemoryReclaimer({
       afterBytes: options.reclaimAfterBytes ?? 8 * 1024 * 1024,
@@ -173,19 +196,12 @@ export async function createRelay(options: RelayOptions = {}): Promise<EmbeddedR
     },
     log,
   )
-  const onChange = options.hooks?.onChange
-  const hookTimeoutMs = options.hooks?.hookTimeoutMs ?? 10_000
   const registry = new RoomRegistry(ctx, (room) => {
     history.attach(room)
-    if (onChange) {
-      // One chain per room: calls come in commit order, and one that hangs delays the next
-      // by at most the time limit.
-      let last: Promise<unknown> = Promise.resolve()
-      room.doc.changes.subscribe(({ seq, update, local }) => {
-        const event = { documentName: room.name, update, seq, local }
-        last = last.then(() => runHook(ctx, 'onChange', () => onChange(event), hookTimeoutMs, { doc: room.name }))
-      })
-    }
+    if (hooks.has('onChange'))
+      room.doc.changes.subscribe(({ seq, update, local, author }) =>
+        hooks.change({ documentName: room.name, update, seq, local, author }),
+      )
   })
   pubsub?.onResync(() => {
     registry.resync()
@@ -223,6 +239,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<EmbeddedR
     docs,
     admin: options.adminToken ? adminRoutes(ctx, registry, options.adminToken) : undefined,
     records: recordsRest(ctx, records),
+    extra: hooks.has('onRequest') ? (req, res) => hooks.request(req, res) : undefined,
   })
   // Plain HTTP sockets count against their IP too (WebSockets are counted once upgraded): a
   // peer holding thousands of idle keep-alive sockets would exhaust file descriptors.
@@ -331,6 +348,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<EmbeddedR
       for (const conn of conns) conn.close(CloseCode.GoingAway, 'server shutting down')
       for (const room of registry.values()) if (room.hasLog) compactor.schedule(room.name)
       await compactor.finish(SHUTDOWN_COMPACTION_MS)
+      await hooks.destroy()
       await pubsub?.close()
       await records.close()
       await history.storage.close()

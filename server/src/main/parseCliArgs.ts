@@ -41,6 +41,10 @@ export const USAGE = `Usage: tandem-server [options]
   --history-every N        ...and at least every N changes; default 1000 (env TANDEM_HISTORY_EVERY)
   --history-keep D         keep every version for D, e.g. 30d; default 30d (env TANDEM_HISTORY_KEEP)
   --history-bucket D       then keep one unnamed version per D; default 1d (env TANDEM_HISTORY_BUCKET)
+  --webhook-url URL        POST signed events (document, client, records) to URL (env TANDEM_WEBHOOK_URL)
+  --webhook-secret-file PATH  HMAC secret of X-Tandem-Signature-256, 16+ characters (env TANDEM_WEBHOOK_SECRET_FILE, or the secret in TANDEM_WEBHOOK_SECRET)
+  --webhook-events LIST    comma-separated event types to send; default all (env TANDEM_WEBHOOK_EVENTS)
+  --webhook-debounce-ms N  send a document's changes once it is quiet N ms; default 2000 (env TANDEM_WEBHOOK_DEBOUNCE_MS)
   --postgres URL           keep documents in PostgreSQL instead of SQLite (env TANDEM_POSTGRES_URL)
   --redis URL              share live updates with other instances over Redis (env TANDEM_REDIS_URL)
   --admin-token-file PATH  enable the admin API (/admin/docs) for this bearer token (env TANDEM_ADMIN_TOKEN_FILE, or the token in TANDEM_ADMIN_TOKEN)
@@ -68,6 +72,11 @@ export interface CliOptions extends RelayOptions {
   adminTokenFile?: string
   metricsTokenFile?: string
   redisUrl?: string
+  webhookUrl?: string
+  webhookSecretFile?: string
+  webhookSecret?: string
+  webhookEvents?: string[]
+  webhookDebounceMs?: number
 }
 
 export function integer(name: string, text: string | undefined, min: number, max: number): number | undefined {
@@ -119,6 +128,10 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions
         'history-every': { type: 'string' },
         'history-keep': { type: 'string' },
         'history-bucket': { type: 'string' },
+        'webhook-url': { type: 'string' },
+        'webhook-secret-file': { type: 'string' },
+        'webhook-events': { type: 'string' },
+        'webhook-debounce-ms': { type: 'string' },
         postgres: { type: 'string' },
         redis: { type: 'string' },
         'admin-token-file': { type: 'string' },
@@ -161,6 +174,16 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions
     adminTokenFile: str('admin-token-file', 'TANDEM_ADMIN_TOKEN_FILE'),
     adminToken: env.TANDEM_ADMIN_TOKEN || undefined,
     authorityCollections: list('authority-collections', 'TANDEM_AUTHORITY_COLLECTIONS'),
+    webhookUrl: str('webhook-url', 'TANDEM_WEBHOOK_URL'),
+    webhookSecretFile: str('webhook-secret-file', 'TANDEM_WEBHOOK_SECRET_FILE'),
+    webhookSecret: env.TANDEM_WEBHOOK_SECRET || undefined,
+    webhookEvents: list('webhook-events', 'TANDEM_WEBHOOK_EVENTS'),
+    webhookDebounceMs: integer(
+      '--webhook-debounce-ms',
+      str('webhook-debounce-ms', 'TANDEM_WEBHOOK_DEBOUNCE_MS'),
+      0,
+      3_600_000,
+    ),
   }
   const duration = (flag: string, envName: string) => {
     const text = str(flag, envName)

@@ -1,10 +1,10 @@
 import type { PubSub } from '../cluster/PubSub.ts'
+import type { RelayExtension, RelayHooks } from '../hooks/RelayExtension.ts'
 import type { Logger } from '../ops/Logger.ts'
 import type { RelayLimits } from '../ops/RelayLimits.ts'
 import type { DocStorage } from '../storage/DocStorage.ts'
 import type { RecordStorage } from '../storage/RecordStorage.ts'
 import type { VersionStorage } from '../storage/VersionStorage.ts'
-import type { RelayHooks } from './RelayHooks.ts'
 
 export interface RelayOptions extends Partial<RelayLimits> {
   /** Interface to listen on; default 127.0.0.1. */
@@ -20,8 +20,10 @@ export interface RelayOptions extends Partial<RelayLimits> {
   /** Serve static files (the playground) from this folder. */
   staticDir?: string
   logger?: Logger
-  /** Application hooks (docs/extensions.md). */
+  /** Application hooks (docs/extensions.md): one extension, and `hookTimeoutMs` for all. */
   hooks?: RelayHooks
+  /** More extensions (webhooks, the IP throttle, your own), run with `hooks` by priority. */
+  extensions?: RelayExtension[]
   /** Interval of WebSocket pings; a peer that misses one is dropped. */
   heartbeatMs?: number
   /**

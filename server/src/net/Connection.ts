@@ -1,5 +1,6 @@
 import { CloseCode, closeCodeName, closeReason, encodePermissionDenied } from '@tandem/protocol'
 import type { WebSocket } from 'ws'
+import { NO_REQUEST, type RequestInfo } from '../auth/RequestInfo.ts'
 import type { Peer } from '../docs/Peer.ts'
 import type { Logger } from '../ops/Logger.ts'
 import type { Metrics } from '../ops/Metrics.ts'
@@ -16,6 +17,8 @@ export class Connection implements Peer {
   closed = false
   /** The token's subject once authenticated (history's author); null without one. */
   author: string | null = null
+  /** The upgrade request, for hooks (onAuthenticate, onConnect). */
+  request: RequestInfo = NO_REQUEST
 
   constructor(
     readonly ws: WebSocket,

@@ -23,7 +23,7 @@ const MAX_AWARENESS_ENTRIES = 65_536
  * frame; updates go through writeGate, which closes the peer for one that does not integrate.
  */
 export function handleMessage(
-  ctx: Pick<RoomDeps, 'limits' | 'log' | 'metrics'>,
+  ctx: Pick<RoomDeps, 'limits' | 'log' | 'metrics' | 'hooks'>,
   room: Room,
   conn: Peer,
   frame: Uint8Array,
@@ -59,7 +59,12 @@ export function handleMessage(
     }
     case MessageType.Awareness: {
       const { maxAwarenessBytes } = ctx.limits
-      const entries = decodeAwarenessUpdate(message.update, MAX_AWARENESS_ENTRIES, maxAwarenessBytes)
+      const received = decodeAwarenessUpdate(message.update, MAX_AWARENESS_ENTRIES, maxAwarenessBytes)
+      // Filtered before the room keeps it: a joiner must never get what the hook dropped.
+      const entries = ctx.hooks?.has('beforeBroadcastAwareness')
+        ? ctx.hooks.awareness({ documentName: room.name, subject: conn.author ?? null, entries: received })
+        : received
+      if (entries === null) return false
       const accepted = room.awareness.apply(conn, entries, conn.awarenessIds, ctx.limits.maxAwarenessPerConnection)
       // Sent to the sender too: stock clients count any message as proof the link is alive.
       // Limits apply to what this connection owns, not to the others' states it echoes back
@@ -69,7 +74,8 @@ export function handleMessage(
         throw new ProtocolError(`presence of ${owned} bytes exceeds the limit`, CloseCode.LimitExceeded)
       }
       if (accepted.length === 0) return false
-      room.presenceChanged(accepted, accepted.length === entries.length ? frame.slice() : null)
+      const unchanged = entries === received && accepted.length === entries.length
+      room.presenceChanged(accepted, unchanged ? frame.slice() : null)
       return
     }
     case MessageType.QueryAwareness:

@@ -3,11 +3,14 @@ import type { Duplex } from 'node:stream'
 import { CloseCode, ProtocolError, TANDEM_SUBPROTOCOL } from '@tandem/protocol'
 import type { WebSocketServer } from 'ws'
 import { Access } from '../auth/Access.ts'
+import { requestInfo } from '../auth/RequestInfo.ts'
 import { hostAllowed, originAllowed, type RequestPolicy } from '../auth/requestPolicy.ts'
 import { AuthError } from '../auth/TokenVerifier.ts'
 import { parseDocName } from '../docs/parseDocName.ts'
 import type { Room } from '../docs/Room.ts'
 import type { RoomRegistry } from '../docs/RoomRegistry.ts'
+import type { HookRejection } from '../hooks/HookRejection.ts'
+import type { ConnectEvent } from '../hooks/RelayExtension.ts'
 import { setTimeoutAt } from '../ops/longTimeout.ts'
 import { acceptSocket, dispatchGuarded } from './acceptSocket.ts'
 import { Connection } from './Connection.ts'
@@ -65,6 +68,7 @@ export function upgradeHandler(o: UpgradeOptions) {
     if (name === null) return refuse(socket, '400 Bad Request')
     wss.handleUpgrade(req, socket, head, (ws) => {
       const conn = new Connection(ws, nextConnId++, ctx.limits.maxBufferedBytes, ctx.log, ctx.metrics)
+      conn.request = requestInfo(req)
       const untrack = o.track(conn, ip)
       if (tandem) {
         const session = new TandemSession(sessionDeps, conn)
@@ -97,6 +101,7 @@ function acceptStock(
   const early: Uint8Array[] = []
   let handle: ((frame: Uint8Array) => void) | null = null
   let room: Room | null = null
+  let connected: ConnectEvent | null = null
   acceptSocket(ctx, conn, {
     frame: (f) => {
       if (handle) return handle(f)
@@ -107,13 +112,30 @@ function acceptStock(
     closed: () => {
       untrack()
       room?.leave(conn)
+      if (connected) ctx.hooks?.disconnect(connected)
     },
   })
   const token = new URL(url, 'http://relay').searchParams.get('token')
-  authorizeStock(ctx, token, name)
+  authorizeStock(ctx, conn, token, name)
     .then(
-      (access) => {
+      async (access) => {
+        const event: ConnectEvent = {
+          documentName: name,
+          subject: access.subject,
+          readOnly: !access.canWriteDoc(name),
+          request: conn.request,
+          via: 'y-websocket',
+        }
+        if (ctx.hooks?.has('onConnect') && !conn.closed) {
+          try {
+            await ctx.hooks.connect(event)
+          } catch (err) {
+            const refusal = err as HookRejection
+            return conn.close(refusal.closeCode ?? CloseCode.Forbidden, refusal.message)
+          }
+        }
         if (conn.closed) return
+        connected = event
         const joined = rooms.get(name)
         room = joined
         const canWrite = access.canWriteDoc(name)
@@ -128,7 +150,7 @@ function acceptStock(
         const reason = err instanceof AuthError ? err.reason : 'invalid'
         ctx.metrics.inc('tandem_auth_failures_total', 'Rejected tokens', { reason, path: 'stock' })
         const message = err instanceof AuthError ? err.message : 'invalid token'
-        conn.close(reason === 'forbidden' ? CloseCode.Forbidden : CloseCode.Unauthorized, message)
+        conn.close(err instanceof AuthError ? err.closeCode : CloseCode.Unauthorized, message)
       },
     )
     // Whatever went wrong while joining costs this one connection, never the process.
@@ -138,9 +160,9 @@ function acceptStock(
     })
 }
 
-async function authorizeStock(ctx: RelayContext, token: string | null, doc: string): Promise<Access> {
+async function authorizeStock(ctx: RelayContext, conn: Connection, token: string | null, doc: string): Promise<Access> {
   if (!ctx.verifyToken) return Access.open()
-  const access = Access.of(await ctx.verifyToken(token))
+  const access = Access.of(await ctx.verifyToken(token, { request: conn.request, via: 'y-websocket' }))
   // The name is the client's own text: it stays out of the close reason (and its byte limit).
   if (!access.canReadDoc(doc)) throw new AuthError('forbidden', 'token does not open this document')
   return access

@@ -11,7 +11,7 @@ import type { Metrics } from '../ops/Metrics.ts'
 import type { RecordStorage } from '../storage/RecordStorage.ts'
 import { MerkleIndex } from './MerkleIndex.ts'
 import { type PageRead, readPage } from './readPage.ts'
-import { writeMutations } from './writeMutations.ts'
+import { type Committed, writeMutations } from './writeMutations.ts'
 
 export interface RecordServiceOptions {
   storage: RecordStorage
@@ -54,6 +54,8 @@ export class RecordService {
   private readonly listeners = new Map<string, Set<RecordsListener>>()
   /** Told after every local commit, so other instances can catch their subscribers up. */
   onCommit: ((collection: string) => void) | null = null
+  /** Told of every commit with what it stored (onRecordsChange hooks). */
+  onChange: ((collection: string, committed: Committed) => void) | null = null
   private queue: Promise<unknown> = Promise.resolve()
   private readonly timer: ReturnType<typeof setInterval> | null
 
@@ -119,6 +121,7 @@ export class RecordService {
         const change = { records, conflicts: committed.conflicts, epoch: this.epoch }
         for (const listener of [...(this.listeners.get(collection) ?? [])]) listener.change(change)
         this.onCommit?.(collection)
+        this.onChange?.(collection, committed)
       }
       return results
     })

@@ -28,6 +28,10 @@ const samples: Record<string, string> = {
   'history-every': '50',
   'history-keep': '7d',
   'history-bucket': '1h',
+  'webhook-url': 'http://127.0.0.1:9/hook',
+  'webhook-secret-file': '/run/hook-secret',
+  'webhook-events': 'document.changed,records.changed',
+  'webhook-debounce-ms': '500',
 }
 
 const optionLines = USAGE.split('\n').filter((l) => /^\s+--[a-z]/.test(l))

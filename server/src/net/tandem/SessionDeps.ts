@@ -8,7 +8,7 @@ import type { RecordService } from '../../records/RecordService.ts'
  * opens documents in, records, limits, logs and metrics. It never sees storage, compaction or
  * the cluster: writes reach those only through the rooms (writeGate).
  */
-export interface SessionDeps extends Pick<RoomDeps, 'limits' | 'log' | 'metrics'> {
+export interface SessionDeps extends Pick<RoomDeps, 'limits' | 'log' | 'metrics' | 'hooks'> {
   /** Null when the server runs without a secret: everyone may do everything (loopback only). */
   readonly verifyToken: TokenVerifier | null
   readonly rooms: RoomRegistry

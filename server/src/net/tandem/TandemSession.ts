@@ -11,6 +11,8 @@ import { Access } from '../../auth/Access.ts'
 import { AuthError } from '../../auth/TokenVerifier.ts'
 import { validDocName } from '../../docs/parseDocName.ts'
 import { writeGate } from '../../docs/writeGate.ts'
+import type { HookRejection } from '../../hooks/HookRejection.ts'
+import type { ConnectEvent } from '../../hooks/RelayExtension.ts'
 import { setTimeoutAt } from '../../ops/longTimeout.ts'
 import type { Connection } from '../Connection.ts'
 import { handleMessage } from '../handleMessage.ts'
@@ -21,6 +23,8 @@ import { TandemChannel } from './TandemChannel.ts'
 export const TANDEM_VERSION = 1
 /** How long before expiry a client is asked for a fresh token, and the grace after it. */
 const REFRESH_LEAD_MS = 30_000
+/** Frames of one channel kept while onConnect decides; a client sends a handful. */
+const MAX_FRAMES_WHILE_CONNECTING = 256
 
 /**
  * A socket that speaks Tandem's extension: a Hello with a token first, then many documents
@@ -29,6 +33,10 @@ const REFRESH_LEAD_MS = 30_000
  */
 export class TandemSession {
   private readonly channels = new Map<number, TandemChannel>()
+  /** Channels whose onConnect is still running, with the frames that came meanwhile. */
+  private readonly connecting = new Map<number, TandemMessage[]>()
+  /** What onDisconnect is told, per channel that onConnect let in. */
+  private readonly connected = new Map<number, ConnectEvent>()
   private readonly records: RecordsSession
   private access: Access | null = null
   private authenticating = false
@@ -55,6 +63,24 @@ export class TandemSession {
     const m = decodeTandemMessage(frame)
     if (m.type === T.Hello) return this.hello(m.version, m.token)
     if (!this.access) throw new ProtocolError('Hello must come first', CloseCode.Unauthorized)
+    const waiting = 'channel' in m && m.type !== T.Unsubscribe ? this.connecting.get(m.channel) : undefined
+    if (waiting) {
+      if (waiting.length >= MAX_FRAMES_WHILE_CONNECTING)
+        throw new ProtocolError('too many frames before the document opened', CloseCode.LimitExceeded)
+      // A frame may be a view into the socket's receive buffer: what waits keeps a copy.
+      waiting.push(
+        m.type === T.DocUpdate
+          ? { ...m, update: m.update.slice() }
+          : m.type === T.Doc
+            ? { ...m, message: m.message.slice() }
+            : m,
+      )
+      return
+    }
+    return this.route(m, this.access)
+  }
+
+  private route(m: TandemMessage, access: Access): boolean | undefined | void {
     switch (m.type) {
       case T.Ping:
         return this.reply({ type: T.Pong, id: m.id })
@@ -70,12 +96,12 @@ export class TandemSession {
       case T.RecordsSubscribe:
       case T.RecordsPush:
       case T.MerkleRequest:
-        return this.records.handle(m, this.access)
+        return this.records.handle(m, access)
       case T.Doc: {
         const channel = this.channels.get(m.channel)
         // Frames for a channel the client just left can still be in flight: not an error.
         if (!channel) return
-        return handleMessage(this.ctx, channel.room, channel, m.message, this.access.canWriteDoc(channel.room.name))
+        return handleMessage(this.ctx, channel.room, channel, m.message, access.canWriteDoc(channel.room.name))
       }
       case T.DocUpdate:
         return this.docUpdate(m.channel, m.seq, m.update)
@@ -93,7 +119,7 @@ export class TandemSession {
     const verify = this.ctx.verifyToken
     if (!verify) return this.authenticated(Access.open())
     this.authenticating = true
-    verify(token)
+    verify(token, { request: this.conn.request, via: 'tandem' })
       .then(
         (claims) => {
           this.authenticating = false
@@ -103,7 +129,12 @@ export class TandemSession {
           this.authenticating = false
           const reason = err instanceof AuthError ? err.reason : 'invalid'
           this.ctx.metrics.inc('tandem_auth_failures_total', 'Rejected tokens', { reason, path: 'tandem' })
-          this.conn.close(CloseCode.Unauthorized, err instanceof AuthError ? err.message : 'invalid token')
+          // A token that is bad (or forbidden) for the whole session is a 4401 here; a hook may say otherwise.
+          const code =
+            err instanceof AuthError && err.answer.closeCode !== undefined
+              ? err.answer.closeCode
+              : CloseCode.Unauthorized
+          this.conn.close(code, err instanceof AuthError ? err.message : 'invalid token')
         },
       )
       .catch((err: unknown) => {
@@ -146,10 +177,56 @@ export class TandemSession {
     if (this.channels.size >= this.ctx.limits.maxDocsPerConnection) {
       return refuse(CloseCode.LimitExceeded, 'too many documents on one connection')
     }
-    const channel = new TandemChannel(id, this.ctx.rooms.get(doc), this.conn, (c) => this.channels.delete(c.id))
+    const channel = new TandemChannel(id, this.ctx.rooms.get(doc), this.conn, (c) => this.left(c.id))
     this.channels.set(id, channel)
+    const hooks = this.ctx.hooks
+    const event: ConnectEvent = {
+      documentName: doc,
+      subject: this.access.subject,
+      readOnly: !this.access.canWriteDoc(doc),
+      request: this.conn.request,
+      via: 'tandem',
+    }
+    if (!hooks?.has('onConnect')) return this.join(channel, event)
+    this.connecting.set(id, [])
+    hooks.connect(event).then(
+      () => {
+        const waiting = this.connecting.get(id) ?? []
+        this.connecting.delete(id)
+        if (channel.closed || this.conn.closed || !this.access) return
+        this.join(channel, event)
+        // What the client sent meanwhile, in order, now that the document is open.
+        for (const m of waiting) {
+          try {
+            this.route(m, this.access)
+          } catch (err) {
+            const code = err instanceof ProtocolError ? err.closeCode : CloseCode.InternalError
+            return this.conn.close(code, err instanceof ProtocolError ? err.message : 'internal error')
+          }
+        }
+      },
+      (err: HookRejection) => {
+        this.connecting.delete(id)
+        if (channel.closed) return
+        channel.close(err.closeCode ?? CloseCode.Forbidden, err.message)
+      },
+    )
+  }
+
+  private join(channel: TandemChannel, event: ConnectEvent): void {
+    this.connected.set(channel.id, event)
     channel.room.join(channel)
     channel.room.greet(channel)
+  }
+
+  /** A channel closed (unsubscribed, refused or the socket is gone). */
+  private left(id: number): void {
+    this.channels.delete(id)
+    this.connecting.delete(id)
+    const event = this.connected.get(id)
+    if (!event) return
+    this.connected.delete(id)
+    this.ctx.hooks?.disconnect(event)
   }
 
   private docUpdate(id: number, seq: number, update: Uint8Array): void {

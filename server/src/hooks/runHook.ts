@@ -1,19 +1,30 @@
-import type { Logger } from './Logger.ts'
-import type { Metrics } from './Metrics.ts'
+import type { Logger } from '../ops/Logger.ts'
+import type { Metrics } from '../ops/Metrics.ts'
+import { HookRejection } from './HookRejection.ts'
+
+export type HookOutcome<T> =
+  | { ok: true; value: T }
+  | { ok: false; reason: 'rejected'; error: HookRejection }
+  | { ok: false; reason: 'error' | 'timeout'; error?: unknown }
 
 /**
  * Runs one call of an application hook so that it can cost only itself: a throw or a rejection
  * is logged and counted, and a hook still running after `timeoutMs` is given up on (its
- * eventual result is ignored). Never rejects; resolves true when the hook succeeded in time.
+ * eventual result is ignored). A HookRejection is a deliberate refusal: counted, not logged as
+ * an error. Never rejects.
  */
-export function runHook(
+export function runHook<T>(
   deps: { log: Logger; metrics: Metrics },
   hook: string,
-  call: () => unknown,
+  call: () => T | Promise<T>,
   timeoutMs: number,
   detail: Record<string, unknown> = {},
-): Promise<boolean> {
-  const failed = (reason: 'error' | 'timeout', error?: unknown) => {
+): Promise<HookOutcome<T>> {
+  const failed = (reason: 'error' | 'timeout', error?: unknown): HookOutcome<T> => {
+    if (error instanceof HookRejection) {
+      deps.metrics.inc('tandem_hook_rejections_total', 'Operations refused by an application hook', { hook })
+      return { ok: false, reason: 'rejected', error }
+    }
     deps.metrics.inc('tandem_hook_failures_total', 'Application hook calls that threw or ran past their time limit', {
       hook,
       reason,
@@ -24,12 +35,12 @@ export function runHook(
       timeoutMs,
       error: error === undefined ? undefined : String(error),
     })
-    return false
+    return { ok: false, reason, error }
   }
-  return new Promise<boolean>((resolve) => {
+  return new Promise<HookOutcome<T>>((resolve) => {
     const timer = setTimeout(() => resolve(failed('timeout')), timeoutMs)
     timer.unref()
-    let result: unknown
+    let result: T | Promise<T>
     try {
       result = call()
     } catch (err) {
@@ -37,9 +48,9 @@ export function runHook(
       return resolve(failed('error', err))
     }
     Promise.resolve(result).then(
-      () => {
+      (value) => {
         clearTimeout(timer)
-        resolve(true)
+        resolve({ ok: true, value })
       },
       (err: unknown) => {
         clearTimeout(timer)
