@@ -7,13 +7,9 @@ export { RedisPubSub } from './cluster/RedisPubSub.ts'
 export type { ServerDocument, ServerDocumentOptions } from './docs/ServerDocument.ts'
 export { WriteRefused } from './docs/writeGate.ts'
 export { type IpThrottleOptions, ipThrottle } from './extensions/ipThrottle.ts'
+export { WEBHOOK_EVENT_TYPES, type WebhookEventType } from './extensions/webhooks/webhookEvents.ts'
 export { signWebhook, verifyWebhook } from './extensions/webhooks/webhookSignature.ts'
-export {
-  WEBHOOK_EVENT_TYPES,
-  type WebhookEventType,
-  type WebhookOptions,
-  webhooks,
-} from './extensions/webhooks/webhooks.ts'
+export { type WebhookOptions, webhooks } from './extensions/webhooks/webhooks.ts'
 export { HookRejection } from './hooks/HookRejection.ts'
 export type {
   AuthenticateEvent,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
-import { WEBHOOK_EVENT_TYPES, type WebhookEventType, type WebhookOptions } from '../extensions/webhooks/webhooks.ts'
+import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '../extensions/webhooks/webhookEvents.ts'
+import type { WebhookOptions } from '../extensions/webhooks/webhooks.ts'
 import type { CliOptions } from './parseCliArgs.ts'
 import { UsageError } from './parseCliArgs.ts'
 import type { RelayOptions } from './relayOptions.ts'

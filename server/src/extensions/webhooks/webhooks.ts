@@ -1,24 +1,9 @@
-import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import { backoffDelay } from '@tandem/protocol'
 import type { ExtensionContext, RelayExtension } from '../../hooks/RelayExtension.ts'
+import { eventBody, postWebhook } from './postWebhook.ts'
 import { WebhookQueue } from './WebhookQueue.ts'
-import { signWebhook } from './webhookSignature.ts'
-
-export type WebhookEventType =
-  | 'document.created'
-  | 'document.changed'
-  | 'client.connected'
-  | 'client.disconnected'
-  | 'records.changed'
-
-export const WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = [
-  'document.created',
-  'document.changed',
-  'client.connected',
-  'client.disconnected',
-  'records.changed',
-]
+import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from './webhookEvents.ts'
 
 export interface WebhookOptions {
   /** Where events are POSTed. */
@@ -134,7 +119,7 @@ export function webhooks(options: WebhookOptions): RelayExtension {
       return
     }
     sending = true
-    post(options, head.body, head.id).then((ok) => {
+    postWebhook(options, head.body, head.id).then((ok) => {
       sending = false
       if (!queue) return
       if (ok) {
@@ -191,30 +176,5 @@ export function webhooks(options: WebhookOptions): RelayExtension {
       queue?.close()
       queue = null
     },
-  }
-}
-
-function eventBody(type: WebhookEventType, data: unknown, at: number): { id: string; body: string } {
-  const id = `evt_${randomUUID()}`
-  return { id, body: JSON.stringify({ id, type, createdAt: new Date(at).toISOString(), data }) }
-}
-
-/** One POST; true for a 2xx answer. Never rejects. */
-async function post(options: WebhookOptions, body: string, id: string): Promise<boolean> {
-  try {
-    const res = await fetch(options.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-tandem-event-id': id,
-        'x-tandem-signature-256': signWebhook(options.secret, body),
-      },
-      body,
-      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-    })
-    await res.arrayBuffer().catch(() => {})
-    return res.ok
-  } catch {
-    return false
   }
 }
