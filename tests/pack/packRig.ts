@@ -63,7 +63,7 @@ export function makeConsumer(tarballs: string): string {
     dependencies: {
       ...ours,
       // the same versions as the workspace's, so the install needs nothing the cache lacks
-      ...pinned(['yjs', 'y-protocols', 'y-websocket', 'ws', 'react', 'react-dom', 'express']),
+      ...pinned(['yjs', 'y-protocols', 'y-websocket', 'ws', 'react', 'react-dom', 'express', 'fastify']),
       ...pinned([
         '@tiptap/core',
         '@tiptap/extension-collaboration',

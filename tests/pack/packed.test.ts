@@ -157,10 +157,11 @@ done()`
   })
 })
 
-describe('the relay embedded in an Express app (examples/embed-express)', () => {
-  it('serves the app routes and syncs stock clients on one port, server edits included', async () => {
-    const example = copyInto(app, 'examples/embed-express', 'embed-express')
-    const data = mkdtempSync(join(tmpdir(), 'tandem-express-data-'))
+/** Runs an embedding example from the packed packages: its own route, REST and stock clients on one port. */
+function embeddingCase(framework: 'express' | 'fastify') {
+  return async () => {
+    const example = copyInto(app, `examples/embed-${framework}`, `embed-${framework}`)
+    const data = mkdtempSync(join(tmpdir(), `tandem-${framework}-data-`))
     const child = spawn(process.execPath, [join(example, 'server.mjs')], {
       cwd: app,
       env: { ...process.env, PORT: '0', DATA_DIR: data },
@@ -174,33 +175,55 @@ describe('the relay embedded in an Express app (examples/embed-express)', () => 
       child.stdout.on('data', (chunk: string) => {
         out += chunk
       })
-      await waitUntil('the Express example listens', () => out.includes('\n'), { timeoutMs: 30_000 })
+      await waitUntil(`the ${framework} example listens`, () => out.includes('\n'), { timeoutMs: 30_000 })
       const { http, ws } = JSON.parse(out.split('\n')[0] as string) as { http: string; ws: string }
-      expect(await (await fetch(`${http}/hello`)).json()).toEqual({ hello: 'from express' })
+      expect(await (await fetch(`${http}/hello`)).json()).toEqual({ hello: `from ${framework}` })
       expect((await fetch(`${http}/healthz`)).status).toBe(200)
+      const name = `${framework}-notes`
       const docs = [new Y.Doc(), new Y.Doc()]
       for (const doc of docs) {
         clients.push(
-          new WebsocketProvider(ws, 'express-notes', doc, {
+          new WebsocketProvider(ws, name, doc, {
             disableBc: true,
             WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
           }),
         )
       }
       const [a, b] = docs as [Y.Doc, Y.Doc]
-      a.getText('body').insert(0, 'through express')
-      await waitUntil('b sees the edit', () => b.getText('body').toString() === 'through express')
+      a.getText('body').insert(0, `through ${framework}`)
+      await waitUntil('b sees the edit', () => b.getText('body').toString() === `through ${framework}`)
       // The app's own route edits the document on the server; clients get it once committed.
-      expect((await fetch(`${http}/notes/express-notes/stamp`, { method: 'POST' })).status).toBe(200)
+      expect((await fetch(`${http}/notes/${name}/stamp`, { method: 'POST' })).status).toBe(200)
       await waitUntil('a sees the server edit', () => a.getText('body').toString().startsWith('stamped '))
       await waitUntil('b sees the server edit', () => b.getText('body').toString().startsWith('stamped '))
+      // The relay's REST API reads the raw body through the app: a binary update posted to it lands.
+      const extra = new Y.Doc()
+      extra.getText('body').insert(0, 'posted ')
+      const post = await fetch(`${http}/v1/docs/${name}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream' },
+        body: Y.encodeStateAsUpdate(extra),
+      })
+      expect(post.status).toBe(200)
+      await waitUntil('b sees the REST edit', () => b.getText('body').toString().includes('posted '))
     } finally {
       for (const c of clients) c.destroy()
       child.kill('SIGTERM')
       await exited
       await removeDir(data)
     }
-  })
+  }
+}
+
+describe('the relay embedded in an app (examples/embed-express, examples/embed-fastify)', () => {
+  it(
+    'Express: serves the app routes and syncs stock clients on one port, server edits included',
+    embeddingCase('express'),
+  )
+  it(
+    'Fastify: serves the app routes and syncs stock clients on one port, server edits included',
+    embeddingCase('fastify'),
+  )
 })
 
 describe('the examples, built with Vite from the packed packages', () => {
