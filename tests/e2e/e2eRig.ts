@@ -20,11 +20,14 @@ export class E2eRig {
   dir = ''
   port = 0
   private readonly contexts: BrowserContext[] = []
+  /** Relay flags beyond serving the playground, kept across restarts. */
+  private serverArgs: string[] = []
 
-  static async start(): Promise<E2eRig> {
+  static async start(serverArgs: string[] = []): Promise<E2eRig> {
     const rig = new E2eRig()
     rig.dir = await makeTempDir('e2e')
-    rig.server = await spawnServer({ dataDir: rig.dir, extraArgs: ['--static', playgroundDist] })
+    rig.serverArgs = serverArgs
+    rig.server = await spawnServer({ dataDir: rig.dir, extraArgs: ['--static', playgroundDist, ...serverArgs] })
     rig.port = rig.server.port
     rig.browser = await launchChromium()
     return rig
@@ -69,7 +72,11 @@ export class E2eRig {
   }
 
   async startServer(): Promise<void> {
-    this.server = await spawnServer({ dataDir: this.dir, port: this.port, extraArgs: ['--static', playgroundDist] })
+    this.server = await spawnServer({
+      dataDir: this.dir,
+      port: this.port,
+      extraArgs: ['--static', playgroundDist, ...this.serverArgs],
+    })
   }
 
   async close(): Promise<void> {
