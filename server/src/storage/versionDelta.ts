@@ -7,8 +7,8 @@ interface Range {
 }
 
 /** A V1 update's delete set, read from an update holding nothing else (cheap: no structs decoded). */
-function deleteSetOf(state: Uint8Array): { bytes: Uint8Array; clients: Map<number, Range[]> } {
-  const only = Y.diffUpdate(state, Y.encodeStateVectorFromUpdate(state))
+function deleteSetOf(state: Uint8Array, sv: Uint8Array): { bytes: Uint8Array; clients: Map<number, Range[]> } {
+  const only = Y.diffUpdate(state, sv)
   return { bytes: only, clients: Y.decodeUpdate(only).ds.clients as Map<number, Range[]> }
 }
 
@@ -46,16 +46,18 @@ function covers(a: readonly Range[], b: readonly Range[]): boolean {
  * created again under the same name): that version must be stored whole.
  */
 export function versionDelta(state: Uint8Array, previous: Uint8Array): Uint8Array | null {
-  const sv = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(state))
-  for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVectorFromUpdate(previous))) {
-    if ((sv.get(client) ?? 0) < clock) return null
+  const stateSv = Y.encodeStateVectorFromUpdate(state)
+  const previousSv = Y.encodeStateVectorFromUpdate(previous)
+  const clocks = Y.decodeStateVector(stateSv)
+  for (const [client, clock] of Y.decodeStateVector(previousSv)) {
+    if ((clocks.get(client) ?? 0) < clock) return null
   }
-  const now = deleteSetOf(state)
-  const before = deleteSetOf(previous)
+  const now = deleteSetOf(state, stateSv)
+  const before = deleteSetOf(previous, previousSv)
   for (const [client, ranges] of before.clients) {
     if (!covers(now.clients.get(client) ?? [], ranges)) return null
   }
-  const diff = Y.diffUpdate(state, Y.encodeStateVectorFromUpdate(previous))
+  const diff = Y.diffUpdate(state, previousSv)
   // A V1 update is its structs, then its delete set; `now.bytes` is "no structs" (one 0 byte)
   // followed by exactly the delete set the diff ends with.
   const tail = now.bytes.subarray(1)
