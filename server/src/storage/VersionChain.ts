@@ -63,8 +63,10 @@ export class VersionChain {
     if (this.newest.size > CACHED_DOCS) this.newest.delete(this.newest.keys().next().value as string)
   }
 
-  forget(doc: string): void {
-    this.newest.delete(doc)
+  /** Drops the cached state when it is one of the removed versions (retention keeps the newest). */
+  forget(doc: string, ids: readonly number[]): void {
+    const hit = this.newest.get(doc)
+    if (hit && ids.includes(hit.id)) this.newest.delete(doc)
   }
 }
 

@@ -165,7 +165,7 @@ export class PostgresVersionStorage implements VersionStorage {
 
   async remove(doc: string, ids: readonly number[]): Promise<void> {
     if (ids.length === 0) return
-    this.chain.forget(doc)
+    this.chain.forget(doc, ids)
     await this.tx(doc, async (c) => {
       for (const id of [...ids].sort((a, b) => a - b)) {
         const one = await c.query<StoredRow>(`SELECT ${CHAIN} FROM tandem_doc_version WHERE doc = $1 AND id = $2`, [

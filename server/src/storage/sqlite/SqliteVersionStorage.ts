@@ -111,7 +111,7 @@ export class SqliteVersionStorage implements VersionStorage {
   }
 
   async remove(doc: string, ids: readonly number[]): Promise<void> {
-    this.chain.forget(doc)
+    this.chain.forget(doc, ids)
     this.db.transaction(() => {
       for (const id of [...ids].sort((a, b) => a - b)) {
         const removed = this.stmts.one.get(doc, id)
