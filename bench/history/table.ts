@@ -44,6 +44,11 @@ export function renderHistoryTable(
     ],
     [`restore (${'first, middle, chain end, newest'}), median / max`, ...cell((f) => spread(f.restoreMs)), '< 500 ms'],
     ['reference: Y.applyUpdate of the GC-off document in this process', ...names.map(() => ms(t.applyMs)), ''],
+    [
+      'median restore ÷ that Y.applyUpdate',
+      ...cell((f) => `${(median(f.restoreMs) / t.applyMs).toFixed(1)}x`),
+      'a restore applies the document twice',
+    ],
   ]
   const width = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)))
   const line = (row: string[]) => `| ${row.map((c, col) => c.padEnd(width[col]!)).join(' | ')} |`
