@@ -180,3 +180,30 @@ it('SQLite: history a build before delta chains wrote (whole V1 states) stays re
   expect(next.stored).toBeLessThan(next.size)
   await s.close()
 })
+
+it.skipIf(!hasPostgres)('PostgreSQL: history a build before delta chains wrote stays readable', async () => {
+  const schema = uniqueSchema('versions_legacy')
+  cleanups.push(() => dropSchema(schema))
+  const doc = new Y.Doc()
+  doc.getText('t').insert(0, 'from the old build')
+  const state = Y.encodeStateAsUpdate(doc)
+  // A schema at version 4 whose version table the earlier PostgresVersionStorage made itself.
+  const first = await PostgresDocStorage.connect({ url: POSTGRES_URL, schema })
+  await first.pool.query(`DROP TABLE tandem_doc_version; UPDATE tandem_schema SET version = 4;
+    CREATE TABLE tandem_doc_version (id bigserial PRIMARY KEY, doc text NOT NULL, at bigint NOT NULL,
+    authors text NOT NULL, size integer NOT NULL, name text, data bytea NOT NULL)`)
+  await first.pool.query(
+    'INSERT INTO tandem_doc_version (doc, at, authors, size, name, data) VALUES ($1, 1, $2, $3, null, $4)',
+    ['a', '["x"]', state.length, Buffer.from(state)],
+  )
+  await first.close()
+  const docs = await PostgresDocStorage.connect({ url: POSTGRES_URL, schema })
+  cleanups.push(() => docs.close())
+  const s = await PostgresVersionStorage.open(docs)
+  doc.getText('t').insert(0, 'then ')
+  const next = await s.add({ doc: 'a', state: Y.encodeStateAsUpdate(doc), authors: [] })
+  const [old] = await s.list('a')
+  expect(textOf(await s.state('a', old!.id))).toBe('from the old build')
+  expect(textOf(await s.state('a', next.id))).toBe('then from the old build')
+  expect(next.stored).toBeLessThan(next.size)
+})
