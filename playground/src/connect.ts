@@ -9,7 +9,8 @@ export function connect(user: User): Tandem {
   return createTandem({
     url,
     user,
-    getToken: demoToken,
+    // The demo token's subject is the user's name, so history shows who wrote what.
+    getToken: () => demoToken(user.name),
     // Record stamps carry the writer's node id; starting it with the user's name lets the
     // conflict log say who wrote what. The random part keeps two tabs of one user distinct.
     records: { nodeId: `${user.name.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40)}.${crypto.randomUUID().slice(0, 8)}` },
@@ -17,9 +18,9 @@ export function connect(user: User): Tandem {
   })
 }
 
-async function demoToken(): Promise<string> {
+async function demoToken(name: string): Promise<string> {
   try {
-    const res = await fetch(`/dev/token?sub=${encodeURIComponent(crypto.randomUUID())}`)
+    const res = await fetch(`/dev/token?sub=${encodeURIComponent(name)}`)
     if (!res.ok) return ''
     return ((await res.json()) as { token: string }).token
   } catch {

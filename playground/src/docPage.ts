@@ -1,10 +1,11 @@
 import type { Tandem, User } from '@tandem/client'
 import { mountEditor } from '@tandem/editor'
+import { mountHistoryPanel } from './historyPanel.ts'
 import { mountInspector } from './inspector.ts'
 import { rememberDoc } from './recentDocs.ts'
 import { mountRecordsBoard } from './recordsBoard.ts'
 
-/** A document: the editor, the per-tab offline switch, the inspector, and its records board. */
+/** A document: the editor, the per-tab offline switch, the inspector, its history, and its records board. */
 export function renderDoc(root: HTMLElement, tandem: Tandem, name: string, user: User): void {
   rememberDoc(name)
   document.title = `${name} · Tandem`
@@ -18,6 +19,7 @@ export function renderDoc(root: HTMLElement, tandem: Tandem, name: string, user:
     </section>
     <aside class="side">
       <details open><summary>Inspector</summary><div class="inspector"></div></details>
+      <details data-testid="history-panel"><summary>History</summary><div class="history"></div></details>
       <details data-testid="records-board"><summary>Records board</summary><div class="board"></div></details>
     </aside>`
   root.querySelector('h1')!.textContent = name
@@ -25,6 +27,7 @@ export function renderDoc(root: HTMLElement, tandem: Tandem, name: string, user:
   const offline = root.querySelector<HTMLInputElement>('[data-testid="offline"]')!
   offline.addEventListener('change', () => tandem.setOnline(!offline.checked))
   mountInspector(root.querySelector<HTMLElement>('.inspector')!, tandem, mounted.handle)
+  mountHistoryPanel(root.querySelector<HTMLElement>('.history')!, mounted.handle)
   const board = mountRecordsBoard(root.querySelector<HTMLElement>('.board')!, tandem, name, user)
   // For tests and the console: the live objects of this page.
   Object.assign(window, { tandemPage: { tandem, handle: mounted.handle, editor: mounted.editor, tasks: board.tasks } })

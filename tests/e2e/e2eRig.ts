@@ -21,9 +21,9 @@ export class E2eRig {
   browser!: Browser
   private readonly contexts: BrowserContext[] = []
 
-  static async start(): Promise<E2eRig> {
+  static async start(serverArgs: string[] = []): Promise<E2eRig> {
     const rig = new E2eRig()
-    rig.server = await startDevRelay({ args: ['--static', playgroundDist] })
+    rig.server = await startDevRelay({ args: ['--static', playgroundDist, ...serverArgs] })
     rig.browser = await launchChromium()
     return rig
   }

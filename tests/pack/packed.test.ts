@@ -202,7 +202,7 @@ function embeddingCase(framework: 'express' | 'fastify') {
       const post = await fetch(`${http}/v1/docs/${name}`, {
         method: 'POST',
         headers: { 'content-type': 'application/octet-stream' },
-        body: Y.encodeStateAsUpdate(extra),
+        body: new Uint8Array(Y.encodeStateAsUpdate(extra)),
       })
       expect(post.status).toBe(200)
       await waitUntil('b sees the REST edit', () => b.getText('body').toString().includes('posted '))

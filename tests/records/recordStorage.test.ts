@@ -29,7 +29,7 @@ describe('SQLite schema version 2', () => {
     await records.close()
     await docs.close()
     const check = new Database(file)
-    expect(check.pragma('user_version', { simple: true })).toBe(4)
+    expect(check.pragma('user_version', { simple: true })).toBe(5)
     check.close()
     await removeDir(dir)
   })

@@ -7,8 +7,10 @@ export interface DocVersion {
   at: number
   /** Token `sub` of the writers, or "anonymous". */
   authors: string[]
-  /** Bytes of the stored state. */
+  /** Bytes of the version's whole encoded state (what a preview downloads). */
   size: number
+  /** Bytes the version takes on the relay (a delta onto the version before, or a keyframe). */
+  stored: number
   /** Set for versions a user named (restores included). */
   name: string | null
 }

@@ -22,6 +22,16 @@ export const MIGRATIONS: readonly string[] = [
    CREATE TABLE tandem_doc_tombstone (doc text PRIMARY KEY, deleted_at timestamptz NOT NULL DEFAULT now());`,
   // The log position each snapshot covers: a compaction from an older load is fenced out.
   'ALTER TABLE tandem_doc_snapshot ADD COLUMN head bigint NOT NULL DEFAULT 0;',
+  // Document history as delta chains (VersionChain). An earlier build created the table itself
+  // with whole V1 states: it only gains the chain columns, and its rows read as V1 keyframes.
+  `CREATE TABLE IF NOT EXISTS tandem_doc_version (
+     id bigserial PRIMARY KEY, doc text NOT NULL, at bigint NOT NULL, authors text NOT NULL,
+     size integer NOT NULL, name text, data bytea NOT NULL);
+   ALTER TABLE tandem_doc_version ADD COLUMN IF NOT EXISTS base bigint,
+     ADD COLUMN IF NOT EXISTS root bigint, ADD COLUMN IF NOT EXISTS depth integer NOT NULL DEFAULT 0,
+     ADD COLUMN IF NOT EXISTS encoding smallint NOT NULL DEFAULT 1;
+   CREATE INDEX IF NOT EXISTS tandem_doc_version_by_doc ON tandem_doc_version (doc, id);
+   CREATE INDEX IF NOT EXISTS tandem_doc_version_by_base ON tandem_doc_version (doc, base);`,
 ]
 
 const MIGRATION_LOCK = 0x74616e64 // "tand"

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3'
 
 /** The schema version this server writes; documents and records share one file. */
-export const SCHEMA_VERSION = 4
+export const SCHEMA_VERSION = 5
 
 /**
  * Brings a database file up to {@link SCHEMA_VERSION}, one step per version, each in its own
@@ -11,6 +11,8 @@ export const SCHEMA_VERSION = 4
  * number, per-collection head and purge horizon, applied mutation ids, the epoch).
  * Version 3: write times of document log entries and snapshots, and document tombstones.
  * Version 4: the log position each snapshot covers (fences stale compactions).
+ * Version 5: document history (doc_version) as delta chains; a table an earlier build created
+ * with whole V1 states only gains the chain columns, its rows read as V1 keyframes.
  */
 export function migrateSqlite(db: Database.Database): void {
   const version = db.pragma('user_version', { simple: true }) as number
@@ -63,6 +65,25 @@ export function migrateSqlite(db: Database.Database): void {
         ALTER TABLE doc_snapshot ADD COLUMN head INTEGER NOT NULL DEFAULT 0;
         PRAGMA user_version = 4;
       `)
+    }).immediate()
+  }
+  if (version < 5) {
+    db.transaction(() => {
+      db.exec(`CREATE TABLE IF NOT EXISTS doc_version (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, doc TEXT NOT NULL, at INTEGER NOT NULL,
+        authors TEXT NOT NULL, size INTEGER NOT NULL, name TEXT, data BLOB NOT NULL)`)
+      const columns = new Set((db.pragma('table_info(doc_version)') as { name: string }[]).map((c) => c.name))
+      if (!columns.has('base')) {
+        db.exec(`
+          ALTER TABLE doc_version ADD COLUMN base INTEGER;
+          ALTER TABLE doc_version ADD COLUMN root INTEGER;
+          ALTER TABLE doc_version ADD COLUMN depth INTEGER NOT NULL DEFAULT 0;
+          ALTER TABLE doc_version ADD COLUMN encoding INTEGER NOT NULL DEFAULT 1;`)
+      }
+      db.exec(`
+        CREATE INDEX IF NOT EXISTS doc_version_doc ON doc_version (doc, id);
+        CREATE INDEX IF NOT EXISTS doc_version_by_base ON doc_version (doc, base);
+        PRAGMA user_version = 5;`)
     }).immediate()
   }
 }
