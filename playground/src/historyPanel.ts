@@ -164,10 +164,14 @@ export function mountHistoryPanel(root: HTMLElement, handle: DocHandle): () => v
   const tick = () => {
     if (!details || details.open) refresh().catch(fail)
   }
-  const timer = setInterval(tick, 2_000)
+  // The relay says when a version is recorded; the slow poll only covers one recorded on
+  // another relay instance, which this connection does not hear of.
+  const stopListening = handle.history.onChange(tick)
+  const timer = setInterval(tick, 15_000)
   details?.addEventListener('toggle', tick)
   tick()
   return () => {
+    stopListening()
     clearInterval(timer)
     details?.removeEventListener('toggle', tick)
     handle.awareness.off('change', learnColors)

@@ -43,3 +43,33 @@ it('handle.history lists, previews, saves and restores with the client token; a 
     [doc, theirs].every((h) => h.doc.getText('t').toString() === 'draft one'),
   )
 })
+
+it('history.onChange tells every client of the document of each new version, the reader too', async () => {
+  const rig = await startAuthRelay({ historyQuietMs: 30 })
+  cleanups.push(() => rig.close())
+  const writer = tandemClient(rig.relay.url, { getToken: () => rig.token({ docs: ['*'], sub: 'ada' }) })
+  const reader = tandemClient(rig.relay.url, { getToken: () => rig.token({ docs: ['*'], scope: 'read', sub: 'bo' }) })
+  cleanups.push(
+    () => writer.destroy(),
+    () => reader.destroy(),
+  )
+  const mine = writer.doc('notified')
+  const theirs = reader.doc('notified')
+  const other = reader.doc('unrelated')
+  const heard: [string, number][] = []
+  mine.history.onChange((id) => heard.push(['writer', id]))
+  const stop = theirs.history.onChange((id) => heard.push(['reader', id]))
+  other.history.onChange((id) => heard.push(['unrelated', id]))
+  await Promise.all([mine.whenSaved(), theirs.whenSaved()])
+  mine.doc.getText('t').insert(0, 'first')
+  await waitUntil('both hear the automatic version', () => heard.length === 2)
+  const [auto] = await mine.history.list()
+  expect(heard.sort()).toEqual([
+    ['reader', auto!.id],
+    ['writer', auto!.id],
+  ])
+  stop()
+  const named = await mine.history.save('named')
+  await waitUntil('the writer hears the named one', () => heard.some(([, id]) => id === named.id))
+  expect(heard.filter(([who]) => who !== 'writer').length).toBe(1)
+})

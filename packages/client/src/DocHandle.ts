@@ -113,6 +113,7 @@ export class DocHandle {
         if (!report.match) this.options.onError?.(new Error(`check-in mismatch on '${name}'; resyncing`))
       },
       error: (error) => this.setError(error),
+      versionsChanged: (newest) => this.history.changed(newest, (e) => this.options.onError?.(e)),
     })
     this.awareness.on('update', this.onAwareness)
     this.crossTab = options.crossTabName ? new CrossTab(options.crossTabName, this.doc, this.awareness) : null

@@ -39,6 +39,7 @@ export interface DocHistoryOptions {
  */
 export class DocHistory {
   private readonly base: string
+  private readonly listeners = new Set<(newest: number) => void>()
 
   constructor(
     docName: string,
@@ -60,6 +61,27 @@ export class DocHistory {
       throw new HistoryError(body.error ?? `history request failed with ${res.status}`, res.status)
     }
     return res
+  }
+
+  /**
+   * Calls `listener` whenever the relay records a version of this document (an automatic one,
+   * a named one, a restore), with the newest version's id, while connected to the relay that
+   * recorded it; call `list()` for the versions. Returns the unsubscribe function.
+   */
+  onChange(listener: (newest: number) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  /** @internal The sync layer heard of a new version; a listener that throws is reported, not rethrown. */
+  changed(newest: number, onError?: (error: Error) => void): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(newest)
+      } catch (err) {
+        onError?.(err instanceof Error ? err : new Error(String(err)))
+      }
+    }
   }
 
   /** Versions, oldest first. */

@@ -26,6 +26,8 @@ export interface DocSyncEvents {
   changed(): void
   checkIn(report: CheckInReport): void
   error(error: Error): void
+  /** The relay recorded a version of this document; `newest` is its id. */
+  versionsChanged(newest: number): void
 }
 
 /** Check-ins whose result arrives while the document is changing are inconclusive; retry this often. */
@@ -100,6 +102,7 @@ export class DocSync implements ChannelHandler {
       this.maybeCheckIn()
       this.events.changed()
     } else if (m.type === T.CheckInResult) this.checkInResult(m.match)
+    else if (m.type === T.VersionsChanged) this.events.versionsChanged(m.version)
     else if (m.type === T.Refused) {
       // The document is unchanged on the server; the change stays pending, never "saved".
       this.events.error(new Error(`server refused a change to '${this.name}': ${m.reason}`))

@@ -71,4 +71,6 @@ export enum TandemMessageType {
   MerkleRequest = 18,
   /** s->c: the answer to MerkleRequest `id`, JSON. */
   MerkleReply = 19,
+  /** s->c: the document's version list changed; `version` is the newest version's id. */
+  VersionsChanged = 20,
 }

@@ -26,6 +26,7 @@ export type TandemMessage =
   | { type: T.RecordsResult; channel: number; id: number; json: string }
   | { type: T.MerkleRequest; channel: number; id: number; json: string }
   | { type: T.MerkleReply; channel: number; id: number; json: string }
+  | { type: T.VersionsChanged; channel: number; version: number }
 
 /** Request/response frames: a channel, a client-chosen request id, and a JSON body. */
 const ID_JSON: readonly [string, 'u' | 's'][] = [
@@ -99,6 +100,10 @@ const LAYOUT: { [K in T]: readonly [string, 'u' | 's' | 'b' | 'f'][] } = {
   [T.RecordsResult]: ID_JSON,
   [T.MerkleRequest]: ID_JSON,
   [T.MerkleReply]: ID_JSON,
+  [T.VersionsChanged]: [
+    ['channel', 'u'],
+    ['version', 'u'],
+  ],
 }
 
 export function encodeTandemMessage(message: TandemMessage): Uint8Array {

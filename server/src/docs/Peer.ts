@@ -9,6 +9,8 @@ export interface Peer {
   readonly connId: number
   /** The token's subject, which history records as the author of what this peer writes. */
   readonly author?: string | null
+  /** The document's version list changed (Tandem channels tell their client; stock ones cannot). */
+  versionsChanged?(newest: number): void
   send(frame: Uint8Array): void
   /** Tells the peer a change it sent was refused (read-only); the document is untouched. */
   refuseWrite(reason: string, seq?: number): void

@@ -154,6 +154,11 @@ export class Room {
     if (entries.length > 0) this.broadcast(encodeAwareness(entries))
   }
 
+  /** A version was recorded (or the list thinned): peers that can be told are. */
+  versionsChanged(newest: number): void {
+    for (const conn of this.conns) conn.versionsChanged?.(newest)
+  }
+
   broadcast(frame: Uint8Array, except?: Peer): void {
     for (const conn of this.conns) if (conn !== except) conn.send(frame)
   }

@@ -90,6 +90,7 @@ export class VersionRecorder {
         })
         const dropped = thinVersions(await this.storage.list(room.name), this.options.now(), this.options.retention)
         if (dropped.length > 0) await this.storage.remove(room.name, dropped)
+        room.versionsChanged(info.id)
         return info
       })
     this.chains.set(room.name, next)

@@ -67,6 +67,7 @@ describe('protocol decoders under fast-check: decode, or refuse with ProtocolErr
       fc.record({ type: fc.constant(T.Hello as const), version: fc.nat(), token: fc.string() }),
       fc.record({ type: fc.constant(T.Subscribe as const), channel: fc.nat(), doc: fc.string() }),
       fc.record({ type: fc.constant(T.Ack as const), channel: fc.nat(), seq: fc.nat() }),
+      fc.record({ type: fc.constant(T.VersionsChanged as const), channel: fc.nat(), version: fc.nat() }),
       fc.record({ type: fc.constant(T.DocUpdate as const), channel: fc.nat(), seq: fc.nat(), update: fc.uint8Array() }),
       fc.record({
         type: fc.constant(T.CheckInResult as const),

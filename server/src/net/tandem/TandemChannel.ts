@@ -48,6 +48,13 @@ export class TandemChannel implements Peer {
     if (!this.closed) this.conn.send(encodeTandemMessage({ type: TandemMessageType.Ack, channel: this.id, seq }))
   }
 
+  versionsChanged(newest: number): void {
+    if (!this.closed)
+      this.conn.send(
+        encodeTandemMessage({ type: TandemMessageType.VersionsChanged, channel: this.id, version: newest }),
+      )
+  }
+
   refuseWrite(reason: string, seq = 0): void {
     if (!this.closed) {
       const code = CloseCode.Forbidden
