@@ -74,3 +74,29 @@ export enum TandemMessageType {
   /** s->c: the document's version list changed; `version` is the newest version's id. */
   VersionsChanged = 20,
 }
+
+/**
+ * Message types of the Hocuspocus protocol (what `@hocuspocus/provider` speaks): every frame but
+ * Ping/Pong starts with the document name (varString), then one of these. Sync, Awareness and
+ * QueryAwareness carry the base y-protocols payloads; the rest are Hocuspocus' own.
+ */
+export enum HocuspocusMessageType {
+  Sync = 0,
+  Awareness = 1,
+  Auth = 2,
+  QueryAwareness = 3,
+  Stateless = 5,
+  Close = 7,
+  /** s->c: a Sync update was applied (1, committed here) or refused (0); the provider counts them. */
+  SyncStatus = 8,
+  /** s->c and its answer: one byte, no document name. */
+  Ping = 9,
+  Pong = 10,
+}
+
+/** Second varUint of a Hocuspocus Auth message. */
+export enum HocuspocusAuthType {
+  Token = 0,
+  PermissionDenied = 1,
+  Authenticated = 2,
+}

@@ -8,7 +8,7 @@ export interface RequestInfo {
 }
 
 /** How a client reached the relay. */
-export type ClientVia = 'tandem' | 'y-websocket' | 'rest'
+export type ClientVia = 'tandem' | 'y-websocket' | 'hocuspocus' | 'rest'
 
 /** Where a token was presented: passed to token checks so hooks can look at the request. */
 export interface TokenContext {

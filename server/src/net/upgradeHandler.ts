@@ -17,6 +17,7 @@ import { Connection } from './Connection.ts'
 import { handleMessage } from './handleMessage.ts'
 import type { RelayContext } from './RelayContext.ts'
 import type { SessionDeps } from './tandem/SessionDeps.ts'
+import { HocuspocusSession } from './hocuspocus/HocuspocusSession.ts'
 import { TandemSession } from './tandem/TandemSession.ts'
 
 export interface UpgradeOptions {
@@ -64,12 +65,26 @@ export function upgradeHandler(o: UpgradeOptions) {
       return refuse(socket, '429 Too Many Requests')
     }
     const tandem = (req.headers['sec-websocket-protocol'] ?? '').split(',').some((p) => p.trim() === TANDEM_SUBPROTOCOL)
-    const name = tandem ? '' : parseDocName(req.url ?? '/', ctx.limits.maxDocNameLength)
+    // A socket to the bare root speaks the Hocuspocus protocol (documents are named in each
+    // frame); any other path names the document of a stock y-websocket client.
+    const hocuspocus = !tandem && rootPath(req.url ?? '/')
+    const name = tandem || hocuspocus ? '' : parseDocName(req.url ?? '/', ctx.limits.maxDocNameLength)
     if (name === null) return refuse(socket, '400 Bad Request')
     wss.handleUpgrade(req, socket, head, (ws) => {
       const conn = new Connection(ws, nextConnId++, ctx.limits.maxBufferedBytes, ctx.log, ctx.metrics)
       conn.request = requestInfo(req)
       const untrack = o.track(conn, ip)
+      if (hocuspocus) {
+        const session = new HocuspocusSession(sessionDeps, conn)
+        acceptSocket(ctx, conn, {
+          frame: (f) => session.handle(f),
+          closed: () => {
+            untrack()
+            session.closed()
+          },
+        })
+        return
+      }
       if (tandem) {
         const session = new TandemSession(sessionDeps, conn)
         acceptSocket(ctx, conn, {
@@ -84,6 +99,11 @@ export function upgradeHandler(o: UpgradeOptions) {
       acceptStock(ctx, rooms, conn, name, req.url ?? '/', untrack)
     })
   }
+}
+
+function rootPath(url: string): boolean {
+  const q = url.indexOf('?')
+  return (q === -1 ? url : url.slice(0, q)) === '/'
 }
 
 /** Frames a stock client may send before its token is checked; it sends two or three. */
