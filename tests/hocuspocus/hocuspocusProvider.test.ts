@@ -3,7 +3,7 @@
 // `unsyncedChanges` reaches 0 only once the relay committed; a bad token reaches the provider's
 // onAuthenticationFailed; a read-only token's writes are refused and never stored.
 import { join } from 'node:path'
-import { HocuspocusProvider } from '@hocuspocus/provider'
+import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider'
 import { createLogger, type Relay, SqliteDocStorage, signToken, startRelay } from '@tandem/server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
@@ -37,18 +37,31 @@ afterAll(async () => {
 const token = (scope: 'read' | 'write' = 'write', docs = ['*']) =>
   signToken(new TextEncoder().encode(SECRET), { sub: `hp-${scope}`, docs, collections: [], scope }, 60_000)
 
-function provider(name: string, tokenValue: string, onFailed?: (reason: string) => void) {
+/**
+ * A provider on a socket of its own, or on `socket` (one Hocuspocus socket multiplexes many
+ * documents, each authenticated by its own token).
+ */
+function provider(
+  name: string,
+  tokenValue: string,
+  onFailed?: (reason: string) => void,
+  socket?: HocuspocusProviderWebsocket,
+) {
   const document = new Y.Doc()
+  const websocketProvider = socket ?? new HocuspocusProviderWebsocket({ url: relay.url, WebSocketPolyfill: WebSocket })
   const p = new HocuspocusProvider({
-    url: relay.url,
+    websocketProvider,
     name,
     document,
     token: tokenValue,
-    WebSocketPolyfill: WebSocket,
     onAuthenticationFailed: ({ reason }) => onFailed?.(reason),
   })
-  cleanups.push(() => p.destroy())
-  return { p, doc: document }
+  p.attach()
+  cleanups.push(() => {
+    p.destroy()
+    if (!socket) websocketProvider.destroy()
+  })
+  return { p, doc: document, socket: websocketProvider }
 }
 
 async function serverText(name: string): Promise<string> {
@@ -64,12 +77,15 @@ describe('Hocuspocus protocol', () => {
   it('Hocuspocus providers and stock y-websocket clients edit one document and converge', async () => {
     const a = provider('shared', await token())
     const b = provider('shared', await token())
+    // One socket, two documents: the second document of A's socket syncs on its own.
+    const aside = provider('aside', await token(), undefined, a.socket)
     const stock = await syncedClient(relay.url, 'shared', { params: { token: await token() } })
     cleanups.push(() => stock.destroy())
     const tandem = tandemClient(relay.url, { getToken: () => token() })
     cleanups.push(() => tandem.destroy())
     const t = tandem.doc('shared')
-    await waitUntil('both providers synced', () => a.p.synced && b.p.synced)
+    await waitUntil('the providers synced', () => a.p.synced && b.p.synced && aside.p.synced)
+    aside.doc.getText('t').insert(0, 'on the same socket')
     a.doc.getText('t').insert(0, 'from hocuspocus A. ')
     stock.doc.getText('t').insert(0, 'from y-websocket. ')
     b.doc.getText('t').insert(0, 'from hocuspocus B. ')
@@ -82,6 +98,8 @@ describe('Hocuspocus protocol', () => {
     )
     await waitUntil('nothing unsynced', () => a.p.unsyncedChanges === 0 && b.p.unsyncedChanges === 0)
     expect(await serverText('shared')).toBe(texts()[0])
+    await waitUntil('the other document is stored too', () => aside.p.unsyncedChanges === 0)
+    expect(await serverText('aside')).toBe('on the same socket')
     // Presence crosses the protocols too.
     a.p.setAwarenessField('user', { name: 'Ann' })
     await waitUntil('the stock client sees Ann', () =>
