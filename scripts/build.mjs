@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process'
 import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import * as esbuild from 'esbuild'
 
 const root = resolve(import.meta.dirname, '..')
 export const packageDirs = [
@@ -30,6 +31,28 @@ for (const dir of packageDirs) copyFileSync(join(root, 'LICENSE'), join(root, di
 copyFileSync(
   join(root, 'server/src/docs/compaction/compactWorker.mjs'),
   join(root, 'server/dist/docs/compaction/compactWorker.mjs'),
+)
+
+// The `tandem-server` binary is one bundled file: resolving and loading the few hundred modules
+// of dist/ and its dependencies one by one cost ~40% of its start-up. Native and optional
+// drivers stay external (better-sqlite3's addon; pg and ioredis load only when configured).
+// The library entry (dist/index.js) stays unbundled, so an embedding app shares one Yjs.
+await esbuild.build({
+  entryPoints: [join(root, 'server/dist/main/cli.js')],
+  outfile: join(root, 'server/dist/tandem-server.js'),
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  external: ['better-sqlite3', 'pg', 'ioredis', 'pino', 'pino-*', 'thread-stream'],
+  // Bundled CommonJS dependencies call require(); ESM has none of its own.
+  banner: { js: "import { createRequire as __tandemRequire } from 'node:module';\nconst require = __tandemRequire(import.meta.url);" },
+  logLevel: 'warning',
+})
+// The compaction worker is started by URL next to the module that starts it: the bundle too.
+copyFileSync(
+  join(root, 'server/src/docs/compaction/compactWorker.mjs'),
+  join(root, 'server/dist/compactWorker.mjs'),
 )
 
 // tsc rewrites `./x.ts` to `./x.js` in the JavaScript it emits but not in declarations; a

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util'
 import { SQLite } from '@hocuspocus/extension-sqlite'
 import { Server } from '@hocuspocus/server'
 
-const { values } = parseArgs({ options: { port: { type: 'string' }, data: { type: 'string' } } })
+const { values } = parseArgs({ strict: false, options: { port: { type: 'string' }, data: { type: 'string' } } })
 const dir = values.data ?? './data'
 mkdirSync(dir, { recursive: true })
 

@@ -52,10 +52,15 @@ async function serve(options: CliOptions): Promise<void> {
   logger.info('listening', { url: relay.url, data: config.relay.dataDir, auth: Boolean(config.relay.auth) })
 }
 
-/** From package.json, one folder up from both src/ and the compiled dist/. */
+/** From @tandem/server's package.json: two folders up from src/main and dist/main, one from the bundle in dist/. */
 function readVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-  return pkg.version
+  for (const path of ['../../package.json', '../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as { name?: string; version: string }
+      if (pkg.name === '@tandem/server') return pkg.version
+    } catch {}
+  }
+  return 'unknown'
 }
 
 async function main(argv: string[]): Promise<void> {

@@ -43,6 +43,8 @@ export const MIN_SECRET_BYTES = 32
 
 /** Time a graceful close spends folding logs into snapshots; the rest waits for next time. */
 const SHUTDOWN_COMPACTION_MS = 1_500
+/** A stock client that heard nothing for this long is sent a frame that means nothing. */
+const KEEPALIVE_MS = 10_000
 /** Time a graceful close waits for the versions still due; past it they are skipped. */
 const SHUTDOWN_HISTORY_MS = 1_000
 
@@ -305,6 +307,13 @@ export async function createRelay(options: RelayOptions = {}): Promise<EmbeddedR
     }
   }, heartbeatMs)
   heartbeat.unref()
+  // Clients that only count messages as a sign of life (stock y-websocket: 30 s) hear one in time.
+  const keepaliveMs = options.keepaliveMs ?? KEEPALIVE_MS
+  const keepalive = setInterval(() => {
+    const quietSince = Date.now() - keepaliveMs
+    for (const conn of conns) if (conn.keepalive && conn.lastSentAt <= quietSince) conn.send(conn.keepalive)
+  }, keepaliveMs)
+  keepalive.unref()
 
   return {
     metrics,
@@ -338,6 +347,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<EmbeddedR
       if (closing) return
       closing = true
       clearInterval(heartbeat)
+      clearInterval(keepalive)
       registry.stop()
       // Commit what was received before saying goodbye: a client that saw its update
       // forwarded must find it after a restart.

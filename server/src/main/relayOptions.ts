@@ -26,6 +26,8 @@ export interface RelayOptions extends Partial<RelayLimits> {
   extensions?: RelayExtension[]
   /** Interval of WebSocket pings; a peer that misses one is dropped. */
   heartbeatMs?: number
+  /** A stock client that heard nothing this long is sent an empty presence update; default 10 000 ms. */
+  keepaliveMs?: number
   /**
    * Token verification. Without it the relay accepts everyone and so refuses to listen on
    * anything but loopback.

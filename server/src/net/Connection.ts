@@ -19,6 +19,10 @@ export class Connection implements Peer {
   author: string | null = null
   /** The upgrade request, for hooks (onAuthenticate, onConnect). */
   request: RequestInfo = NO_REQUEST
+  /** A frame that means nothing to the client, sent when it heard nothing for a while (stock clients). */
+  keepalive: Uint8Array | null = null
+  /** When a frame was last sent (ms since the epoch). */
+  lastSentAt = Date.now()
 
   constructor(
     readonly ws: WebSocket,
@@ -39,6 +43,7 @@ export class Connection implements Peer {
       return
     }
     this.ws.send(frame)
+    this.lastSentAt = Date.now()
     this.metrics?.inc('tandem_bytes_out_total', 'Bytes sent in frames', undefined, frame.length)
   }
 

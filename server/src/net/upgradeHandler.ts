@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
-import { CloseCode, ProtocolError, TANDEM_SUBPROTOCOL } from '@tandem/protocol'
+import { CloseCode, encodeAwareness, ProtocolError, TANDEM_SUBPROTOCOL } from '@tandem/protocol'
 import type { WebSocketServer } from 'ws'
 import { Access } from '../auth/Access.ts'
 import { requestInfo } from '../auth/RequestInfo.ts'
@@ -15,9 +15,9 @@ import { setTimeoutAt } from '../ops/longTimeout.ts'
 import { acceptSocket, dispatchGuarded } from './acceptSocket.ts'
 import { Connection } from './Connection.ts'
 import { handleMessage } from './handleMessage.ts'
+import { HocuspocusSession } from './hocuspocus/HocuspocusSession.ts'
 import type { RelayContext } from './RelayContext.ts'
 import type { SessionDeps } from './tandem/SessionDeps.ts'
-import { HocuspocusSession } from './hocuspocus/HocuspocusSession.ts'
 import { TandemSession } from './tandem/TandemSession.ts'
 
 export interface UpgradeOptions {
@@ -106,6 +106,8 @@ function rootPath(url: string): boolean {
   return (q === -1 ? url : url.slice(0, q)) === '/'
 }
 
+const EMPTY_AWARENESS = encodeAwareness([])
+
 /** Frames a stock client may send before its token is checked; it sends two or three. */
 const MAX_FRAMES_BEFORE_AUTH = 32
 
@@ -117,6 +119,10 @@ function acceptStock(
   url: string,
   untrack: () => void,
 ): void {
+  // A stock client reconnects after 30 s without a message, which a bulk writer the relay is
+  // slowing down (or anyone on a quiet document) would otherwise hit: an empty presence update
+  // changes nothing for it but counts as one.
+  conn.keepalive = EMPTY_AWARENESS
   // Frames arriving while the token is checked wait, so the client's first sync is not lost.
   const early: Uint8Array[] = []
   let handle: ((frame: Uint8Array) => void) | null = null

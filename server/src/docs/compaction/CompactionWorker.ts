@@ -38,11 +38,6 @@ export class CompactionWorker {
     return worker
   }
 
-  /** Starts the thread now, so its memory is part of the relay's baseline, not a surprise later. */
-  warm(): void {
-    this.worker ??= this.start()
-  }
-
   merge(parts: readonly Uint8Array[]): Promise<Uint8Array> {
     if (this.idleTimer) clearTimeout(this.idleTimer)
     this.worker ??= this.start()

@@ -4,8 +4,8 @@ import {
   decodeMessage,
   encodeHocuspocusAuthenticated,
   encodeHocuspocusPermissionDenied,
-  HOCUSPOCUS_PING,
   HocuspocusMessageType as H,
+  HOCUSPOCUS_PING,
   type HocuspocusFrame,
   MessageType,
   ProtocolError,
@@ -114,7 +114,10 @@ export class HocuspocusSession {
         this.authenticating.delete(doc)
         if (this.conn.closed) return
         if (err instanceof AuthError)
-          this.ctx.metrics.inc('tandem_auth_failures_total', 'Rejected tokens', { reason: err.reason, path: 'hocuspocus' })
+          this.ctx.metrics.inc('tandem_auth_failures_total', 'Rejected tokens', {
+            reason: err.reason,
+            path: 'hocuspocus',
+          })
         refuse(err instanceof Error ? err.message : 'permission denied')
       },
     )
@@ -146,7 +149,10 @@ export class HocuspocusSession {
     this.channels.set(doc, channel)
     this.connected.set(doc, event)
     if (Number.isFinite(access.expiresAt))
-      channel.cancelExpiry = setTimeoutAt(() => channel.close(CloseCode.Unauthorized, 'token expired'), access.expiresAt)
+      channel.cancelExpiry = setTimeoutAt(
+        () => channel.close(CloseCode.Unauthorized, 'token expired'),
+        access.expiresAt,
+      )
     this.conn.send(encodeHocuspocusAuthenticated(doc, access.canWriteDoc(doc) ? 'read-write' : 'readonly'))
     channel.room.join(channel)
     channel.room.greet(channel)
