@@ -1,4 +1,5 @@
 import { type LwwRecord, mergeRecords, type OutboxEntry } from '@tandem/records'
+import { pageRecords } from './recordChunks.ts'
 
 /** An outbox entry as stored: `order` keeps the outbox's sequence across reloads and tabs. */
 export interface StoredOutboxEntry {
@@ -22,6 +23,11 @@ export interface RecordStoreBatch {
    * stored a newer merge this tab has not heard of yet, and must not be overwritten by it.
    */
   readonly put?: readonly LwwRecord[]
+  /**
+   * A pulled page as it came over the wire (validated already): its `changes` merge like
+   * `put`. Stored as the text it arrived in, so a 1,000-record page is not stringified again.
+   */
+  readonly page?: PulledPage
   /** Stored as they are, whatever is stored now: rollbacks and repairs. */
   readonly replace?: readonly LwwRecord[]
   readonly remove?: readonly string[]
@@ -30,6 +36,12 @@ export interface RecordStoreBatch {
   readonly outboxRemove?: readonly string[]
   /** New sync token; undefined leaves it as is. */
   readonly token?: string | null
+}
+
+/** A changes page's JSON text and how many records its `changes` hold. */
+export interface PulledPage {
+  readonly json: string
+  readonly records: number
 }
 
 /**
@@ -84,7 +96,7 @@ export class MemoryRecordStore implements RecordStore {
     const c = this.get(collection)
     if (batch.clear) c.records.clear()
     for (const id of batch.remove ?? []) c.records.delete(id)
-    for (const record of batch.put ?? []) {
+    for (const record of [...(batch.put ?? []), ...(batch.page ? pageRecords(batch.page.json) : [])]) {
       const stored = c.records.get(record.id)
       c.records.set(record.id, stored ? mergeRecords(stored, record).record : record)
     }
