@@ -135,7 +135,7 @@ const harness: RecordsHarness = {
     const store = new IndexedDbRecordStore({ name: dbName })
     const changes = [rec('a', 'page a', 4), rec('b', 'page b', 2), rec('c', 'page c', 1)]
     const json = JSON.stringify({ changes, token: 'tok', reset: false, more: false })
-    await store.apply('c', { page: { json, records: changes.length }, token: 'tok' })
+    await store.apply('c', { page: { json, changes }, token: 'tok' })
     store.close()
     const reopened = new IndexedDbRecordStore({ name: dbName })
     const loaded = await reopened.load('c')

@@ -71,7 +71,7 @@ export class IndexedDbRecordStore implements RecordStore {
     if (batch.page) {
       chunks.add({ collection, kind: 'page', json: batch.page.json } satisfies RecordChunk)
       count.chunks++
-      count.records += batch.page.records
+      count.records += batch.page.changes.length
     }
     add('replace', batch.replace)
     count.records += batch.put?.length ?? 0

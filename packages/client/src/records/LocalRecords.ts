@@ -158,7 +158,7 @@ export class LocalRecords {
     const remove = asPage ? [] : [...ids].filter((id) => !this.records.has(id))
     const stored = this.persist(
       asPage
-        ? { page: { json: pageJson, records: incoming.length }, ...tokenPart }
+        ? { page: { json: pageJson, changes: incoming }, ...tokenPart }
         : { clear: reset, put, remove, ...tokenPart },
     )
     if (ids.size) this.touch([...ids], reset ? 'rollback' : 'server')

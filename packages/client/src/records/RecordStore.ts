@@ -1,5 +1,4 @@
 import { type LwwRecord, mergeRecords, type OutboxEntry } from '@tandem/records'
-import { pageRecords } from './recordChunks.ts'
 
 /** An outbox entry as stored: `order` keeps the outbox's sequence across reloads and tabs. */
 export interface StoredOutboxEntry {
@@ -38,10 +37,13 @@ export interface RecordStoreBatch {
   readonly token?: string | null
 }
 
-/** A changes page's JSON text and how many records its `changes` hold. */
+/**
+ * A changes page as it came over the wire, and its `changes` as parsed (and validated) from
+ * it: a store keeps whichever is cheaper for it, the text or the records.
+ */
 export interface PulledPage {
   readonly json: string
-  readonly records: number
+  readonly changes: readonly LwwRecord[]
 }
 
 /**
@@ -96,7 +98,7 @@ export class MemoryRecordStore implements RecordStore {
     const c = this.get(collection)
     if (batch.clear) c.records.clear()
     for (const id of batch.remove ?? []) c.records.delete(id)
-    for (const record of [...(batch.put ?? []), ...(batch.page ? pageRecords(batch.page.json) : [])]) {
+    for (const record of [...(batch.put ?? []), ...(batch.page?.changes ?? [])]) {
       const stored = c.records.get(record.id)
       c.records.set(record.id, stored ? mergeRecords(stored, record).record : record)
     }
