@@ -48,3 +48,22 @@ describe('@tandem/client: opening a stored document', () => {
     await waitUntil('the other tab heard the edit', () => heard.some((m) => (m as { t: string }).t === 'update'))
   })
 })
+
+describe('@tandem/client: entries found at open', () => {
+  it('are folded into the snapshot once the tab is idle, so the next open reads one snapshot', async () => {
+    const store = new MemoryStore()
+    const source = new Y.Doc()
+    const updates: Uint8Array[] = []
+    source.on('update', (u: Uint8Array) => updates.push(u))
+    for (let i = 0; i < 5; i++) source.getText('t').insert(i, String(i))
+    await store.append('d', updates)
+    const tab = tandemClient('ws://127.0.0.1:9', { storage: store })
+    cleanups.push(() => tab.destroy())
+    await tab.doc('d').whenLoaded()
+    await waitUntil('the entries are folded', async () => (await store.load('d')).updates.length === 0)
+    const { snapshot } = await store.load('d')
+    const reread = new Y.Doc()
+    Y.applyUpdate(reread, snapshot!)
+    expect(reread.getText('t').toString()).toBe('01234')
+  })
+})

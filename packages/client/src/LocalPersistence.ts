@@ -67,6 +67,9 @@ export class LocalPersistence {
     this.highestLoaded = keys.reduce((a, b) => Math.max(a, b), -1)
     if (parts.length > 0) apply(parts, unacked)
     this.compaction.add(keys)
+    // Entries left beside the snapshot (a tab closed mid-burst) are folded once the tab is
+    // idle, as after writes: otherwise every later open would apply them again.
+    if (keys.length > 0) this.compaction.writesPaused(() => this.busy)
     return { snapshot: snapshot !== null, entries: updates.length, unacked }
   }
 
