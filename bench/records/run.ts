@@ -3,7 +3,7 @@
 // Usage: node --import tsx bench/records/run.ts [--quick]
 // Prints one markdown table and writes it to bench/results/records-<quick|full>.md.
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { cpus } from 'node:os'
+import { cpus, loadavg } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { type ServerProcess, spawnServer } from '../../tests/helpers/serverProcess.ts'
@@ -46,6 +46,7 @@ setTimeout(
   values.quick ? 200_000 : 1_200_000,
 ).unref()
 
+const loadAtStart = loadavg()[0] ?? 0
 const results: RecordsBenchResults = { records: cfg.records, changes: cfg.changes, errors: [] }
 async function step(name: string, fn: () => Promise<void>): Promise<void> {
   log(`[${name}]`)
@@ -87,7 +88,8 @@ try {
   await cleanup()
 }
 
-const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}`
+const load = `load average ${loadAtStart.toFixed(1)} at start, ${(loadavg()[0] ?? 0).toFixed(1)} at end (the machine is shared)`
+const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ${load}`
 const table = renderTable(mode, results, machine)
 process.stdout.write(table)
 mkdirSync(join(root, 'bench/results'), { recursive: true })

@@ -25,6 +25,14 @@ describe('Chromium: IndexedDbDocStore', () => {
     await context.close()
   })
 
+  it('deletes only the entries a compaction step names, when other tabs and documents wrote between them', async () => {
+    const context = await rig.browser.newContext()
+    const page = await rig.openTab(context, 'ws://127.0.0.1:9')
+    const result = await page.evaluate(() => window.tandemHarness.storeChecks.interleavedCompaction('interleaved'))
+    expect(result).toEqual({ doc: ['3', '6'], other: ['4'] })
+    await context.close()
+  })
+
   it('keeps what two tabs folded into the one snapshot', async () => {
     const context = await rig.browser.newContext()
     const page = await rig.openTab(context, 'ws://127.0.0.1:9')

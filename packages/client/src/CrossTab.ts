@@ -14,9 +14,6 @@ type TabMessage =
  */
 export class CrossTab {
   private readonly channel: BroadcastChannel
-  private readonly onUpdate = (update: Uint8Array, origin: unknown) => {
-    if (isLocalOrigin(origin)) this.post({ t: 'update', update })
-  }
   private readonly onAwareness = (
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
     origin: unknown,
@@ -36,7 +33,6 @@ export class CrossTab {
   ) {
     this.channel = new BroadcastChannel(name)
     this.channel.onmessage = (event: MessageEvent<TabMessage>) => this.receive(event.data)
-    doc.on('update', this.onUpdate)
     awareness.on('update', this.onAwareness)
     this.post({ t: 'hello', stateVector: Y.encodeStateVector(doc) })
     // Announce this tab's presence too: a hello is answered with the others' presence only, and
@@ -44,6 +40,14 @@ export class CrossTab {
     if (awareness.getLocalState() !== null) {
       this.post({ t: 'awareness', update: awarenessProtocol.encodeAwarenessUpdate(awareness, [doc.clientID]) })
     }
+  }
+
+  /**
+   * A change to the doc, from the handle's one update listener (a listener of its own would
+   * make Yjs encode the stored state at load just to be ignored): local ones go to the others.
+   */
+  changed(update: Uint8Array, origin: unknown): void {
+    if (isLocalOrigin(origin)) this.post({ t: 'update', update })
   }
 
   private post(message: TabMessage): void {
@@ -70,7 +74,6 @@ export class CrossTab {
   }
 
   destroy(): void {
-    this.doc.off('update', this.onUpdate)
     this.awareness.off('update', this.onAwareness)
     this.channel.close()
   }

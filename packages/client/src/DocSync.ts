@@ -91,6 +91,17 @@ export class DocSync implements ChannelHandler {
     if (this.replied) this.transport.send({ type: T.DocUpdate, channel: this.channel, seq, update })
   }
 
+  /**
+   * The device's stored state was applied (`seq` counts it if it holds unacked changes): sent
+   * whole if the channel is already live, else the next sync's diff carries it.
+   */
+  storedStateLoaded(seq: number): void {
+    this.activity++
+    if (this.replied) {
+      this.transport.send({ type: T.DocUpdate, channel: this.channel, seq, update: Y.encodeStateAsUpdate(this.doc) })
+    }
+  }
+
   localAwareness(clients: number[]): void {
     this.sendDoc(awarenessMessage(this.awareness, clients))
   }

@@ -2,7 +2,6 @@ import { backoffDelay } from '@tandem/protocol'
 import * as Y from 'yjs'
 import type { DocStore, StoreKey } from './DocStore.ts'
 import { LogCompaction } from './LogCompaction.ts'
-import { FROM_STORE } from './origins.ts'
 
 /** How long `pending` stays 0 before the store's record of unacked changes is cleared. */
 const CLEAR_AFTER_MS = 20
@@ -38,8 +37,6 @@ export class LocalPersistence {
   /** This tab's own record is in the store (or on its way there). */
   private ownRecord = false
   private highestLoaded = -1
-  /** While the load applies the stored state: whether it holds unacked local changes. */
-  loadingUnacked = false
   private flushing: Promise<void> | null = null
   private failures = 0
   private retryTimer: ReturnType<typeof setTimeout> | null = null
@@ -58,21 +55,21 @@ export class LocalPersistence {
     this.compaction = new LogCompaction(store, name, doc, onError)
   }
 
-  /** Applies everything stored; a long log is compacted later, in the background. */
-  async load(): Promise<LoadStats> {
+  /**
+   * Reads everything stored and hands it to `apply` (the caller applies it as one Yjs
+   * transaction, so it decides which listeners see it); a long log is compacted later, in the
+   * background.
+   */
+  async load(apply: (parts: Uint8Array[], unacked: boolean) => void): Promise<LoadStats> {
     const { snapshot, updates, keys, unacked } = await this.store.load(this.name)
     const parts = snapshot ? [snapshot, ...updates] : updates
-    this.unackedRecorded = this.loadingUnacked = unacked
+    this.unackedRecorded = unacked
     this.highestLoaded = keys.reduce((a, b) => Math.max(a, b), -1)
-    // One transaction for all parts: one update event, and linear where Y.mergeUpdates of
-    // thousands of keystrokes is not.
-    if (parts.length > 0) {
-      this.doc.transact(() => {
-        for (const part of parts) Y.applyUpdate(this.doc, part)
-      }, FROM_STORE)
-    }
-    this.loadingUnacked = false
+    if (parts.length > 0) apply(parts, unacked)
     this.compaction.add(keys)
+    // Entries left beside the snapshot (a tab closed mid-burst) are folded once the tab is
+    // idle, as after writes: otherwise every later open would apply them again.
+    if (keys.length > 0) this.compaction.writesPaused(() => this.busy)
     return { snapshot: snapshot !== null, entries: updates.length, unacked }
   }
 

@@ -14,6 +14,7 @@ export { RecordCollection } from './records/RecordCollection.ts'
 export {
   type LoadedCollection,
   MemoryRecordStore,
+  type PulledPage,
   type RecordStore,
   type RecordStoreBatch,
   type StoredOutboxEntry,

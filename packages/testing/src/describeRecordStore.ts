@@ -88,6 +88,25 @@ export function describeRecordStore(name: string, createHarness: () => Promise<R
       expect((await store.load('c')).outbox).toEqual(outbox)
     })
 
+    it('merges the changes of a pulled page like puts (the text and the parsed records say the same)', async () => {
+      await store.apply('c', { put: [record('a', 'A', 5), record('b', 'B')], token: 't1' })
+      const tombstoned: LwwRecord = { ...record('d', 'gone', 2), deleted: stamp(3) }
+      const changes = [record('a', 'older', 4), record('b', 'B2', 2), record('c', 'C'), tombstoned]
+      const json = JSON.stringify({ changes, token: 't2', reset: false, more: true })
+      const parsed = changes.map((r) => (r.deleted ? { ...r, fields: {} } : r))
+      await store.apply('c', { page: { json, changes: parsed }, token: 't2' })
+      await store.apply('other', { page: { json, changes: parsed } })
+      const c = await store.load('c')
+      expect(byId(c.records)).toEqual([
+        record('a', 'A', 5),
+        record('b', 'B2', 2),
+        record('c', 'C'),
+        { id: 'd', fields: {}, deleted: stamp(3) },
+      ])
+      expect(c.token).toBe('t2')
+      expect((await store.load('other')).records).toHaveLength(4)
+    })
+
     it('clears the records of a reset before its puts, keeping outbox and token', async () => {
       await store.apply('c', { put: [record('a', 'A'), record('b', 'B')], outboxPut: [pending('m1', 1)], token: 't' })
       await store.apply('c', { clear: true, put: [record('z', 'Z')] })

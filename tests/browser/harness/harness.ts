@@ -11,7 +11,7 @@ import {
 } from '@tandem/client'
 import { breakIndexedDb, repairIndexedDb } from './breakIndexedDb.ts'
 import { GatedStore } from './GatedStore.ts'
-import { compactionFloor, snapshotsOfTwoTabs, upgradeFromV1 } from './storeChecks.ts'
+import { compactionFloor, interleavedCompaction, snapshotsOfTwoTabs, upgradeFromV1 } from './storeChecks.ts'
 
 export interface StatusSample {
   /** 'status' for a status emission, 'edit' right after a local edit was handled. */
@@ -158,7 +158,7 @@ const harness = {
   /** Real IndexedDB failure: another connection upgrades the database under the client. */
   breakIndexedDb: (): Promise<void> => breakIndexedDb(dbName),
   repairIndexedDb: (): Promise<void> => repairIndexedDb(dbName),
-  storeChecks: { upgradeFromV1, compactionFloor, snapshotsOfTwoTabs },
+  storeChecks: { upgradeFromV1, compactionFloor, snapshotsOfTwoTabs, interleavedCompaction },
   destroy(): void {
     tandem?.destroy()
     tandem = handle = store = null

@@ -85,3 +85,22 @@ export async function snapshotsOfTwoTabs(name: string): Promise<string> {
   tabB.close()
   return JSON.stringify(merged.getMap('m').toJSON())
 }
+
+/**
+ * A compaction step names entries that are not adjacent in the store (another tab's entry of
+ * the document and another document's lie between them): only the named ones go, however the
+ * store batches its deletes.
+ */
+export async function interleavedCompaction(name: string): Promise<{ doc: string[]; other: string[] }> {
+  const [tabA, tabB] = [new IndexedDbDocStore({ name }), new IndexedDbDocStore({ name })]
+  const first = await tabA.append('doc', [bytes(1), bytes(2)])
+  await tabB.append('doc', [bytes(3)])
+  await tabA.append('other', [bytes(4)])
+  const last = await tabA.append('doc', [bytes(5)])
+  await tabA.compact('doc', bytes(6), [...last, ...first])
+  const doc = dump(await tabB.load('doc'))
+  const other = dump(await tabB.load('other'))
+  tabA.close()
+  tabB.close()
+  return { doc, other }
+}

@@ -10,6 +10,14 @@ import { until, useRecordsChromium } from './recordsChromiumRig.ts'
 const t = useRecordsChromium({ authorityCollections: ['approvals'] })
 
 describe('records in Chromium (IndexedDB outbox)', () => {
+  it('a pulled page stored as its text merges into a version-2 store it upgraded', async () => {
+    const context = await t.browser.newContext()
+    const page = await t.openTab(context)
+    const result = await page.evaluate(() => window.recordsHarness.pageOverV2('page-over-v2'))
+    expect(result).toEqual({ titles: { a: 'old a', b: 'page b', c: 'page c' }, token: 'tok' })
+    await context.close()
+  })
+
   it('offline writes survive a reload and flush when the relay is back', async () => {
     const context = await t.browser.newContext()
     const page = await t.openTab(context)

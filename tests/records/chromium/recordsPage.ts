@@ -27,6 +27,11 @@ export interface RecordsHarness {
   countAtSynced(collection: string): Promise<{ memory: number; stored: number }>
   /** Writes `records` in the version-1 layout (a row per record), then loads them through the store. */
   upgradeFromV1(dbName: string, rows: { collection: string; record: unknown }[]): Promise<Record<string, string[]>>
+  /**
+   * Writes a version-2 database (chunks, one merge chunk), then through the current store
+   * merges a pulled page into it and reloads: each record's title, and the token.
+   */
+  pageOverV2(dbName: string): Promise<{ titles: Record<string, string>; token: string | null }>
   /** The record as stored in IndexedDB now (from a second connection), as plain values. */
   stored(collection: string, id: string): Promise<RecordValues | null>
 }
@@ -101,6 +106,42 @@ const harness: RecordsHarness = {
       out[c] = (await store.load(c)).records.map((r) => r.id).sort()
     store.close()
     return out
+  },
+  async pageOverV2(dbName) {
+    const stamp = (wall: number) => ({ wall, counter: 0, node: 'n' })
+    const rec = (id: string, title: string, wall: number) => ({
+      id,
+      fields: { title: { value: title, stamp: stamp(wall) } },
+    })
+    await new Promise<void>((resolve, reject) => {
+      const req = indexedDB.open(dbName, 2)
+      req.onupgradeneeded = () => {
+        req.result
+          .createObjectStore('chunks', { keyPath: 'key', autoIncrement: true })
+          .createIndex('collection', ['collection', 'key'])
+        for (const store of ['outbox', 'meta']) req.result.createObjectStore(store)
+      }
+      req.onerror = () => reject(req.error)
+      req.onsuccess = () => {
+        const tx = req.result.transaction('chunks', 'readwrite')
+        const json = JSON.stringify([rec('a', 'old a', 5), rec('b', 'old b', 1)])
+        tx.objectStore('chunks').add({ collection: 'c', kind: 'merge', json })
+        tx.oncomplete = () => {
+          req.result.close()
+          resolve()
+        }
+      }
+    })
+    const store = new IndexedDbRecordStore({ name: dbName })
+    const changes = [rec('a', 'page a', 4), rec('b', 'page b', 2), rec('c', 'page c', 1)]
+    const json = JSON.stringify({ changes, token: 'tok', reset: false, more: false })
+    await store.apply('c', { page: { json, changes }, token: 'tok' })
+    store.close()
+    const reopened = new IndexedDbRecordStore({ name: dbName })
+    const loaded = await reopened.load('c')
+    reopened.close()
+    const titles = Object.fromEntries(loaded.records.map((r) => [r.id, String(r.fields.title?.value)]))
+    return { titles, token: loaded.token }
   },
   async stored(name, id) {
     const probe = new IndexedDbRecordStore({ name: `tandem-records:${relay}` })

@@ -7,7 +7,7 @@ import { chunksOf, foldChunks, foldThreshold, type RecordChunk } from './recordC
 const CHUNKS = 'chunks'
 const OUTBOX = 'outbox'
 const META = 'meta'
-const VERSION = 2
+const VERSION = 3
 
 /** Every key of one collection: [c] sorts before [c, anything] and arrays sort after strings. */
 const collectionRange = (c: string) => IDBKeyRange.bound([c], [c, []])
@@ -68,6 +68,11 @@ export class IndexedDbRecordStore implements RecordStore {
     }
     add('remove', batch.remove)
     add('merge', batch.put)
+    if (batch.page) {
+      chunks.add({ collection, kind: 'page', json: batch.page.json } satisfies RecordChunk)
+      count.chunks++
+      count.records += batch.page.changes.length
+    }
     add('replace', batch.replace)
     count.records += batch.put?.length ?? 0
     for (const id of batch.outboxRemove ?? []) outbox.delete([collection, id])
@@ -110,10 +115,13 @@ export class IndexedDbRecordStore implements RecordStore {
 }
 
 /**
- * Creates the version-2 schema. Version 1 kept one row per record in 'records' (keyed
- * [collection, id]); they move into one chunk per collection.
+ * Creates the version-3 schema. Version 3 only adds the 'page' chunk kind: its number keeps a
+ * version-2 client (which cannot fold such chunks) from opening the database. Version 1 kept
+ * one row per record in 'records' (keyed [collection, id]); they move into one chunk per
+ * collection.
  */
 function upgrade(db: IDBDatabase, tx: IDBTransaction | null): void {
+  if (db.objectStoreNames.contains(CHUNKS)) return
   const chunks = db.createObjectStore(CHUNKS, { keyPath: 'key', autoIncrement: true })
   chunks.createIndex('collection', ['collection', 'key'])
   if (!db.objectStoreNames.contains(OUTBOX)) db.createObjectStore(OUTBOX)

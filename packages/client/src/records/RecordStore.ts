@@ -22,6 +22,11 @@ export interface RecordStoreBatch {
    * stored a newer merge this tab has not heard of yet, and must not be overwritten by it.
    */
   readonly put?: readonly LwwRecord[]
+  /**
+   * A pulled page as it came over the wire (validated already): its `changes` merge like
+   * `put`. Stored as the text it arrived in, so a 1,000-record page is not stringified again.
+   */
+  readonly page?: PulledPage
   /** Stored as they are, whatever is stored now: rollbacks and repairs. */
   readonly replace?: readonly LwwRecord[]
   readonly remove?: readonly string[]
@@ -30,6 +35,15 @@ export interface RecordStoreBatch {
   readonly outboxRemove?: readonly string[]
   /** New sync token; undefined leaves it as is. */
   readonly token?: string | null
+}
+
+/**
+ * A changes page as it came over the wire, and its `changes` as parsed (and validated) from
+ * it: a store keeps whichever is cheaper for it, the text or the records.
+ */
+export interface PulledPage {
+  readonly json: string
+  readonly changes: readonly LwwRecord[]
 }
 
 /**
@@ -84,7 +98,7 @@ export class MemoryRecordStore implements RecordStore {
     const c = this.get(collection)
     if (batch.clear) c.records.clear()
     for (const id of batch.remove ?? []) c.records.delete(id)
-    for (const record of batch.put ?? []) {
+    for (const record of [...(batch.put ?? []), ...(batch.page?.changes ?? [])]) {
       const stored = c.records.get(record.id)
       c.records.set(record.id, stored ? mergeRecords(stored, record).record : record)
     }

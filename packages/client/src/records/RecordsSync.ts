@@ -93,7 +93,7 @@ export class RecordsSync implements ChannelHandler {
 
   private changes(json: string): void {
     const page = parseChangesPage(json)
-    const stored = this.local.applyServer(page.changes, page.token, page.reset)
+    const stored = this.local.applyServer(page.changes, page.token, page.reset, json)
     this.reportConflicts(page.conflicts ?? [])
     if (!page.more && !page.live && !this.synced && !this.storingFinal) {
       // Synced means stored: a reload now would show every pulled record. Store batches commit

@@ -1,4 +1,4 @@
-import { type LwwRecord, mergeRecords } from '@tandem/records'
+import { compareStamps, type LwwRecord, mergeRecords } from '@tandem/records'
 
 /**
  * One stored step of a collection's records: records merged (field-level LWW) into what came
@@ -9,8 +9,11 @@ export interface RecordChunk {
   /** Generated, in commit order. */
   key?: number
   collection: string
-  kind: 'merge' | 'replace' | 'remove'
-  /** JSON: LwwRecord[] for merge and replace, string[] for remove. */
+  kind: 'merge' | 'replace' | 'remove' | 'page'
+  /**
+   * JSON: LwwRecord[] for merge and replace, string[] for remove, a pulled changes page (its
+   * `changes` merge) for page.
+   */
   json: string
 }
 
@@ -25,10 +28,26 @@ export function foldChunks(chunks: readonly RecordChunk[]): Map<string, LwwRecor
       for (const id of JSON.parse(chunk.json) as string[]) records.delete(id)
       continue
     }
-    for (const record of JSON.parse(chunk.json) as LwwRecord[]) {
-      const current = chunk.kind === 'merge' ? records.get(record.id) : undefined
+    const list = chunk.kind === 'page' ? pageRecords(chunk.json) : (JSON.parse(chunk.json) as LwwRecord[])
+    for (const record of list) {
+      const current = chunk.kind !== 'replace' ? records.get(record.id) : undefined
       records.set(record.id, current ? mergeRecords(current, record).record : record)
     }
+  }
+  return records
+}
+
+/**
+ * The records of a stored changes page, validated when it arrived, in the canonical form the
+ * validation gives them (no field at or before the tombstone), so digests match the server's.
+ */
+export function pageRecords(json: string): LwwRecord[] {
+  const records = (JSON.parse(json) as { changes: LwwRecord[] }).changes
+  for (const record of records) {
+    const deleted = record.deleted
+    if (!deleted) continue
+    for (const [name, field] of Object.entries(record.fields))
+      if (compareStamps(field.stamp, deleted) <= 0) delete (record.fields as Record<string, unknown>)[name]
   }
   return records
 }
