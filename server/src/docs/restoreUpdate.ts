@@ -1,17 +1,11 @@
 import * as Y from 'yjs'
+import { type RootKind, rootKind } from './rootKind.ts'
 
-type Kind = 'map' | 'text' | 'xml' | 'array'
+type Kind = RootKind
 
-/** What a root type holds, read from its content (roots of a decoded update carry no type); null when empty. */
 function kindOf(doc: Y.Doc, name: string): Kind | null {
   const type = doc.share.get(name)
-  if (!type) return null
-  let item = type._start
-  while (item?.deleted) item = item.right
-  if (!item) return [...type._map.values()].some((i) => !i.deleted) ? 'map' : null
-  if (item.content instanceof Y.ContentString || item.content instanceof Y.ContentFormat) return 'text'
-  if (item.content instanceof Y.ContentType) return 'xml'
-  return 'array'
+  return type ? rootKind(type) : null
 }
 
 const copy = (v: unknown) => (v instanceof Y.AbstractType ? v.clone() : v)

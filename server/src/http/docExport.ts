@@ -1,22 +1,16 @@
 import * as Y from 'yjs'
+import { type RootKind, rootKind } from '../docs/rootKind.ts'
 
 /**
  * A document's content as JSON or text, without knowing its schema: each root type is read
  * as what its content says it is (a map, a text, an XML fragment as Tiptap writes, a list).
  */
-function rootTypes(update: Uint8Array): { doc: Y.Doc; roots: [string, 'map' | 'text' | 'xml' | 'array'][] } {
+function rootTypes(update: Uint8Array): { doc: Y.Doc; roots: [string, RootKind][] } {
   const doc = new Y.Doc()
   Y.applyUpdate(doc, update)
-  const roots: [string, 'map' | 'text' | 'xml' | 'array'][] = []
-  for (const [name, type] of doc.share) {
-    let item = type._start
-    while (item && item.deleted) item = item.right
-    if (!item) roots.push([name, type._map.size > 0 ? 'map' : 'text'])
-    else if (item.content instanceof Y.ContentString || item.content instanceof Y.ContentFormat)
-      roots.push([name, 'text'])
-    else if (item.content instanceof Y.ContentType) roots.push([name, 'xml'])
-    else roots.push([name, 'array'])
-  }
+  const roots: [string, RootKind][] = []
+  // An empty root exports as what it last held: a map if it ever had keys, else text.
+  for (const [name, type] of doc.share) roots.push([name, rootKind(type) ?? (type._map.size > 0 ? 'map' : 'text')])
   return { doc, roots }
 }
 
