@@ -1,5 +1,6 @@
 import type { RecordCollection, Tandem, User } from '@tandem/client'
 import { mountConflictLog } from './conflictLog.ts'
+import { mountConflictPanel } from './conflictPanel.ts'
 import { type TaskRow, taskRow } from './taskRow.ts'
 
 /**
@@ -35,6 +36,7 @@ export function mountRecordsBoard(
       <button type="submit" data-testid="task-add">Add</button>
     </form>
     <ol class="board__tasks" data-testid="task-list"></ol>
+    <section class="board__conflicts" hidden></section>
     <h3>Conflict log</h3>
     <ol class="board__log"></ol>`
   const statusLine = root.querySelector<HTMLElement>('.board__status')!
@@ -91,6 +93,7 @@ export function mountRecordsBoard(
     tasks.subscribe(render),
     tasks.status.subscribe(showStatus),
     mountConflictLog(root.querySelector<HTMLOListElement>('.board__log')!, tasks),
+    mountConflictPanel(root.querySelector<HTMLElement>('.board__conflicts')!, tasks),
   ]
   void tasks.ready.then(render)
   render()

@@ -2,8 +2,9 @@
 // edits of different fields both survive the merge (field-level last writer wins), edits of
 // the same field end identical on both, and the device whose value lost sees it in its
 // conflict log. All edits go through the board's UI (click, type, select).
-import type { Locator, Page } from 'playwright-core'
+import type { BrowserContext, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
+import { boardCollection } from '../../playground/src/recordsBoard.ts'
 import { E2eRig } from './e2eRig.ts'
 
 let rig: E2eRig
@@ -136,3 +137,62 @@ it('the same field only, the losing device sending last: its result alone report
     )
     .waitFor({ timeout: 15_000 })
 })
+
+it.each(['mine', 'theirs'] as const)(
+  'authority board: a stale write shows both versions; "%s" wins, and the choice reaches a second tab',
+  async (choice) => {
+    const doc = `authority-${choice}`
+    const authority = await E2eRig.start(['--authority-collections', boardCollection(doc)])
+    try {
+      const openOn = async (context: BrowserContext, user: string) => {
+        const page = await authority.open(context, doc, user)
+        await page.locator('[data-testid="records-board"] > summary').click()
+        return page
+      }
+      const annDevice = await authority.device(`ann-${choice}`)
+      const a = await openOn(annDevice, 'Ann')
+      const a2 = await openOn(annDevice, 'Ann')
+      const b = await openOn(await authority.device(`bob-${choice}`), 'Bob')
+      await recordsState(a, 'synced', 0)
+      await typeInto(a.getByTestId('task-new-title'), 'Budget')
+      await expect.poll(() => task(b).count(), { timeout: 15_000 }).toBe(1)
+      await recordsState(a, 'synced', 0)
+      await recordsState(b, 'synced', 0)
+
+      // Ann's browser goes offline (both tabs) and renames the task; Bob renames it online.
+      await annDevice.setOffline(true)
+      await recordsState(a, 'offline')
+      await typeInto(task(a).locator('[data-testid="task-title"]'), 'Budget (Ann)')
+      await typeInto(task(b).locator('[data-testid="task-title"]'), 'Budget (Bob)')
+      await recordsState(b, 'synced', 0)
+      await annDevice.setOffline(false)
+
+      // The server refuses Ann's stale write: both tabs show theirs, mine and the base.
+      for (const page of [a, a2]) {
+        const conflict = page.getByTestId('record-conflict')
+        await conflict.waitFor({ timeout: 40_000 })
+        const row = conflict.locator('tr[data-field="title"]')
+        expect(await row.getByTestId('conflict-theirs').textContent()).toBe('"Budget (Bob)"')
+        expect(await row.getByTestId('conflict-mine').textContent()).toBe('"Budget (Ann)"')
+      }
+      expect(
+        await a
+          .getByTestId('record-conflict')
+          .locator('tr[data-field="title"] [data-testid="conflict-base"]')
+          .textContent(),
+      ).toBe('"Budget"')
+      await expect.poll(() => task(a).locator('[data-testid="task-title"]').inputValue()).toBe('Budget (Bob)')
+
+      await a2.getByTestId(`conflict-keep-${choice}`).click()
+      const winner = choice === 'mine' ? 'Budget (Ann)' : 'Budget (Bob)'
+      for (const page of [a, a2, b]) {
+        await expect
+          .poll(() => task(page).locator('[data-testid="task-title"]').inputValue(), { timeout: 20_000 })
+          .toBe(winner)
+        await expect.poll(() => page.getByTestId('record-conflict').count(), { timeout: 10_000 }).toBe(0)
+      }
+    } finally {
+      await authority.close()
+    }
+  },
+)

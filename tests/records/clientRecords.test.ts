@@ -41,6 +41,40 @@ describe('records client against the real relay', () => {
     expect(a.status.value.pending).toBe(0)
   })
 
+  it.each(['mine', 'theirs'] as const)(
+    'authority mode: the refused write is kept as a conflict with both versions and the base; resolve(%s) decides',
+    async (choice) => {
+      rig = await startRecordsRig({ authorityCollections: ['approvals'] })
+      const ta = rig.client()
+      const a = ta.records('approvals')
+      const b = rig.client().records('approvals')
+      await a.put('req', { state: 'pending', note: 'n' })
+      await settled(a)
+      await waitUntil('b has req', () => b.get('req')?.state === 'pending')
+      ta.setOnline(false)
+      await a.update('req', { state: 'rejected' })
+      await b.update('req', { state: 'approved' })
+      await settled(b)
+      ta.setOnline(true)
+      await waitUntil('the refusal is kept as a conflict', () => a.conflicts.value.length === 1)
+      expect(a.conflicts.value[0]).toMatchObject({
+        recordId: 'req',
+        reason: 'conflict',
+        mine: { state: 'rejected' },
+        theirs: { state: 'approved', note: 'n' },
+        base: { state: 'pending' },
+      })
+      // Meanwhile the record shows the server's version.
+      expect(a.get('req')).toEqual({ state: 'approved', note: 'n' })
+      await a.resolve('req', choice)
+      expect(a.conflicts.value).toEqual([])
+      await settled(a)
+      const expected = choice === 'mine' ? 'rejected' : 'approved'
+      await waitUntil('both replicas agree', () => a.get('req')?.state === expected && b.get('req')?.state === expected)
+      await expect(a.resolve('req', 'mine')).rejects.toThrow(/no conflict/)
+    },
+  )
+
   it('a write stamped beyond the skew bound is rejected and rolled back', async () => {
     rig = await startRecordsRig({ recordsMaxSkewMs: 10_000 })
     const future = rig.client({ records: { wallClock: () => Date.now() + 3_600_000 } }).records('tasks')

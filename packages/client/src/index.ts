@@ -11,6 +11,7 @@ export type { ChangeSource } from './records/LocalRecords.ts'
 export type { RecordValues } from './records/localMutations.ts'
 export type { RecordsCheckInReport } from './records/merkleCheckIn.ts'
 export { RecordCollection } from './records/RecordCollection.ts'
+export type { RecordConflict } from './records/RecordConflicts.ts'
 export {
   type LoadedCollection,
   MemoryRecordStore,

@@ -1,6 +1,6 @@
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
-import { HocuspocusAuthType, HocuspocusMessageType as H } from './messageType.ts'
+import { HocuspocusMessageType as H, HocuspocusAuthType } from './messageType.ts'
 import { ProtocolError } from './ProtocolError.ts'
 
 /** A frame from a Hocuspocus provider. `message` is the base y-protocols frame, a view into the input. */
@@ -27,7 +27,8 @@ export function decodeHocuspocusFrame(frame: Uint8Array): HocuspocusFrame {
         return { type, doc, message: frame.subarray(start) }
       case H.Auth: {
         const auth = decoding.readVarUint(decoder)
-        if (auth !== HocuspocusAuthType.Token) throw new ProtocolError(`clients send only Token auth messages, got ${auth}`)
+        if (auth !== HocuspocusAuthType.Token)
+          throw new ProtocolError(`clients send only Token auth messages, got ${auth}`)
         const token = decoding.readVarString(decoder)
         // Providers append their version; older ones do not.
         if (decoding.hasContent(decoder)) decoding.readVarString(decoder)

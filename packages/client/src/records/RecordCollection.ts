@@ -11,6 +11,7 @@ import type { Transport } from '../Transport.ts'
 import { type ChangeSource, LocalRecords } from './LocalRecords.ts'
 import { deleteMutation, type RecordValues, setMutation } from './localMutations.ts'
 import type { RecordsCheckInReport } from './merkleCheckIn.ts'
+import { type RecordConflict, RecordConflicts } from './RecordConflicts.ts'
 import type { RecordStore } from './RecordStore.ts'
 import { RecordsSync, type RecordsSyncEvents } from './RecordsSync.ts'
 import { RecordsTabs, type TabMessage } from './RecordsTabs.ts'
@@ -35,6 +36,11 @@ export interface RecordCollectionOptions {
  */
 export class RecordCollection {
   readonly status = new Observable<RecordsStatus>(INITIAL_STATUS, sameStatus)
+  /**
+   * Writes the server refused because the record moved on (authority collections), kept with
+   * both versions until `resolve` decides; the same in every tab of this browser.
+   */
+  readonly conflicts: Observable<readonly RecordConflict[]>
   readonly ready: Promise<void>
   readonly nodeId: string
   private readonly clock: HybridLogicalClock
@@ -47,11 +53,13 @@ export class RecordCollection {
   private lastError: Error | null = null
   private counter = 0
   private destroyed = false
+  private readonly conflictList = new RecordConflicts()
 
   constructor(
     readonly name: string,
     private readonly options: RecordCollectionOptions,
   ) {
+    this.conflicts = this.conflictList.list
     this.nodeId = options.nodeId ?? `n${Math.random().toString(36).slice(2, 12)}`
     this.clock = new HybridLogicalClock({ nodeId: this.nodeId, wallClock: options.wallClock })
     const fail = (error: Error) => {
@@ -67,9 +75,11 @@ export class RecordCollection {
         this.refresh()
       },
       conflicts: (conflicts) => conflicts.forEach((c) => void this.emitter.emit('conflict', c)),
-      rejected: (result, recordId) => {
+      rejected: (result, recordId, mutation) => {
         this.emitter.emit('rejected', { ...result, recordId })
         this.tabs.post({ t: 'rejected', result, recordId })
+        const conflict = this.conflictList.refused(result, recordId, mutation)
+        if (conflict) this.tabs.post({ t: 'conflict', conflict })
       },
       checkIn: (report) => this.emitter.emit('checkIn', report),
       outbox: () => this.refresh(),
@@ -132,6 +142,22 @@ export class RecordCollection {
     return this.emitter.on(event, listener)
   }
 
+  /**
+   * Decides a conflict: 'theirs' keeps the server's version (already shown); 'mine' writes this
+   * device's values again on top of it, as a new write (so an authority accepts it unless the
+   * record moves on once more). Every tab drops the conflict. Throws for an unknown record.
+   */
+  async resolve(recordId: string, choice: 'theirs' | 'mine'): Promise<void> {
+    const conflict = this.conflictList.get(recordId)
+    if (!conflict) throw new Error(`no conflict for record ${recordId}`)
+    if (choice !== 'theirs' && choice !== 'mine') throw new TypeError(`choice must be 'theirs' or 'mine'`)
+    this.conflictList.remove(recordId)
+    this.tabs.post({ t: 'resolved', recordId })
+    if (choice === 'theirs') return
+    if (conflict.mine === null) await this.delete(recordId)
+    else await this.update(recordId, conflict.mine)
+  }
+
   /** A Merkle check-in now; repairs differing records and reports the bytes it took. */
   async checkIn(): Promise<RecordsCheckInReport> {
     await this.ready
@@ -153,7 +179,9 @@ export class RecordCollection {
   private async write(id: string, build: (current: LwwRecord | undefined, stamp: FieldValue['stamp']) => Mutation) {
     await this.ready
     // Validate like the server will, so a bad value fails here and not as a later rejection.
-    const mutation = parseMutation(build(this.local.records.get(id), this.clock.now()))
+    const current = this.local.records.get(id)
+    const mutation = parseMutation(build(current, this.clock.now()))
+    this.conflictList.noteBase(mutation, current)
     const leader = this.tabs.leader.value
     const saved = this.local.write(mutation, !leader)
     this.refresh()
@@ -175,6 +203,8 @@ export class RecordCollection {
     else if (m.t === 'outbox' && this.tabs.leader.value) void this.adoptStoredOutbox()
     else if (m.t === 'settled' && !this.tabs.leader.value) this.local.forget(m.ids)
     else if (m.t === 'rejected') this.emitter.emit('rejected', { ...m.result, recordId: m.recordId })
+    else if (m.t === 'conflict') this.conflictList.add(m.conflict)
+    else if (m.t === 'resolved') this.conflictList.remove(m.recordId)
     this.refresh()
   }
 

@@ -1,5 +1,11 @@
 import { closeCodeName, TandemMessageType as T, type TandemMessage } from '@tandem/protocol'
-import { type FieldConflict, type MutationResult, parseChangesPage, parseMutationResults } from '@tandem/records'
+import {
+  type FieldConflict,
+  type Mutation,
+  type MutationResult,
+  parseChangesPage,
+  parseMutationResults,
+} from '@tandem/records'
 import type { ChannelHandler, Transport } from '../Transport.ts'
 import type { LocalRecords } from './LocalRecords.ts'
 import { MerkleRequests } from './MerkleRequests.ts'
@@ -12,7 +18,12 @@ const MAX_CHECKIN_ATTEMPTS = 5
 export interface RecordsSyncEvents {
   state(state: 'offline' | 'syncing' | 'synced'): void
   conflicts(conflicts: FieldConflict[]): void
-  rejected(result: Extract<MutationResult, { status: 'rejected' }>, recordId: string | undefined): void
+  /** `mutation` is the refused one, when this replica's outbox still had it. */
+  rejected(
+    result: Extract<MutationResult, { status: 'rejected' }>,
+    recordId: string | undefined,
+    mutation: Mutation | undefined,
+  ): void
   checkIn(report: RecordsCheckInReport): void
   outbox(): void
   /** These mutations left the outbox (acked or rejected). */
@@ -171,7 +182,7 @@ export class RecordsSync implements ChannelHandler {
       const dropped = this.local.reject(r.id)
       const recordId = dropped?.mutation.recordId ?? r.current?.id
       if (recordId) this.local.rebase(recordId, r.current)
-      this.events.rejected(r, recordId)
+      this.events.rejected(r, recordId, dropped?.mutation)
     }
     this.reportConflicts(results.flatMap((r) => (r.status === 'applied' && r.conflicts) || []))
     // Whatever is still in flight got `error` or no answer: back off and retry the same ids.

@@ -1,5 +1,6 @@
 import type { LwwRecord, MutationResult } from '@tandem/records'
 import { Observable } from '../Observable.ts'
+import type { RecordConflict } from './RecordConflicts.ts'
 
 /** What tabs of one browser tell each other about a collection. */
 export type TabMessage =
@@ -10,6 +11,10 @@ export type TabMessage =
   /** The leader settled these mutations (acked or rejected); others drop them from their view of the outbox. */
   | { t: 'settled'; ids: string[] }
   | { t: 'rejected'; result: Extract<MutationResult, { status: 'rejected' }>; recordId: string | undefined }
+  /** The leader kept a refused write for the user to decide; every tab shows it. */
+  | { t: 'conflict'; conflict: RecordConflict }
+  /** The user decided a conflict in one tab: the others drop it. */
+  | { t: 'resolved'; recordId: string }
 
 interface LockManagerLike {
   request(name: string, options: { signal: AbortSignal }, callback: () => Promise<void>): Promise<unknown>
