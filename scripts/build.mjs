@@ -46,14 +46,13 @@ await esbuild.build({
   target: 'node20',
   external: ['better-sqlite3', 'pg', 'ioredis', 'pino', 'pino-*', 'thread-stream'],
   // Bundled CommonJS dependencies call require(); ESM has none of its own.
-  banner: { js: "import { createRequire as __tandemRequire } from 'node:module';\nconst require = __tandemRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __tandemRequire } from 'node:module';\nconst require = __tandemRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 })
 // The compaction worker is started by URL next to the module that starts it: the bundle too.
-copyFileSync(
-  join(root, 'server/src/docs/compaction/compactWorker.mjs'),
-  join(root, 'server/dist/compactWorker.mjs'),
-)
+copyFileSync(join(root, 'server/src/docs/compaction/compactWorker.mjs'), join(root, 'server/dist/compactWorker.mjs'))
 
 // tsc rewrites `./x.ts` to `./x.js` in the JavaScript it emits but not in declarations; a
 // consumer's compiler (and are-the-types-wrong) expects declarations to name the .js files.

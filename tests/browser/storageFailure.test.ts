@@ -72,4 +72,44 @@ describe('Chromium: IndexedDB failure', () => {
     expect(await page.evaluate(() => window.tandemHarness.open({ doc: 'idb-fail' }))).toBe('before. during failure.')
     await context.close()
   })
+
+  it('a full device (QuotaExceededError) keeps the edits in memory, says so, and stores them once space is freed', async () => {
+    await relay.restart()
+    const context = await rig.browser.newContext()
+    const page = await rig.openTab(context, relay.url)
+    await page.evaluate(() => window.tandemHarness.open({ doc: 'quota' }))
+    await page.evaluate(() => window.tandemHarness.append('stored. '))
+    await waitInPage(page, 'saved', () => window.tandemHarness.status().state === 'saved')
+
+    await page.evaluate(() => window.tandemHarness.fillStorage())
+    await page.evaluate(() => window.tandemHarness.append('while full.'))
+    await waitInPage(page, 'the status says the device is full', () => window.tandemHarness.status().device === 'full')
+    const full = await page.evaluate(() => window.tandemHarness.status())
+    expect(full.state).not.toBe('saved')
+    expect(full.pending).toBeGreaterThan(0)
+    expect(await page.evaluate(() => window.tandemHarness.text())).toBe('stored. while full.')
+    // The relay still gets it; only the device copy waits.
+    await waitInPage(page, 'acked by the server', () => {
+      const p = window.tandemHarness.progress()
+      return p.acked === p.last
+    })
+    await sleep(500)
+    expect((await page.evaluate(() => window.tandemHarness.status())).state).not.toBe('saved')
+
+    await page.evaluate(() => window.tandemHarness.freeStorage())
+    await waitInPage(
+      page,
+      'stored and saved once space is freed',
+      () => {
+        const s = window.tandemHarness.status()
+        return s.state === 'saved' && s.device === 'ok'
+      },
+      20_000,
+    )
+    await relay.stop()
+    await page.reload()
+    await page.waitForFunction(() => Boolean(window.tandemHarness), null, { timeout: 10_000 })
+    expect(await page.evaluate(() => window.tandemHarness.open({ doc: 'quota' }))).toBe('stored. while full.')
+    await context.close()
+  })
 })

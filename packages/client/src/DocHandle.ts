@@ -21,6 +21,11 @@ export interface DocStatus {
   lastError: Error | null
   /** The stored state has been applied to `doc`. */
   loaded: boolean
+  /**
+   * Writes to the device store: `ok`, `full` (the browser refused for quota: edits are kept in
+   * memory and retried until space is freed) or `failing` (another storage error, retried too).
+   */
+  device: 'ok' | 'full' | 'failing'
 }
 
 export interface User {
@@ -50,7 +55,11 @@ const sameProgress = (a: Progress, b: Progress) => a.last === b.last && a.stored
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i])
 
 const sameStatus = (a: DocStatus, b: DocStatus) =>
-  a.state === b.state && a.pending === b.pending && a.lastError === b.lastError && a.loaded === b.loaded
+  a.state === b.state &&
+  a.pending === b.pending &&
+  a.lastError === b.lastError &&
+  a.loaded === b.loaded &&
+  a.device === b.device
 
 /**
  * One document as an app sees it: a Y.Doc to read and write, presence, and an honest status.
@@ -61,7 +70,7 @@ export class DocHandle {
   readonly doc = new Y.Doc()
   readonly awareness = new awarenessProtocol.Awareness(this.doc)
   readonly status = new Observable<DocStatus>(
-    { state: 'offline', pending: 0, lastError: null, loaded: false },
+    { state: 'offline', pending: 0, lastError: null, loaded: false, device: 'ok' },
     sameStatus,
   )
   /**
@@ -79,6 +88,8 @@ export class DocHandle {
   private readonly crossTab: CrossTab | null
   private readonly loaded: Promise<void>
   private lastError: Error | null = null
+  /** The device store's last write error, cleared when a write succeeds again. */
+  private storageError: Error | null = null
   private destroyed = false
   private isLoaded = false
   private readonly stopTransport: () => void
@@ -97,7 +108,10 @@ export class DocHandle {
         this.pending.stored(seq)
         this.refresh()
       },
-      (error) => this.setError(error),
+      (error) => {
+        this.storageError = error
+        this.setError(error)
+      },
     )
     this.doc.on('update', this.onUpdate)
     this.loaded = this.persistence.load(this.applyStored).then(
@@ -200,7 +214,8 @@ export class DocHandle {
     // Saved includes the store knowing it: a reload then shows nothing pending either.
     else if (!this.sync.synced || pending > 0 || this.persistence.recordPending) state = 'syncing'
     else state = 'saved'
-    this.status.set({ state, pending, lastError: this.lastError, loaded: this.isLoaded })
+    const device = !this.storageError ? 'ok' : isQuotaError(this.storageError) ? 'full' : 'failing'
+    this.status.set({ state, pending, lastError: this.lastError, loaded: this.isLoaded, device })
     this.watermarks.set(this.progress())
   }
 
@@ -250,4 +265,9 @@ export class DocHandle {
     this.doc.off('update', this.onUpdate)
     this.doc.destroy()
   }
+}
+
+/** The browser refused a write for lack of space (DOMException name, also across realms). */
+function isQuotaError(error: Error): boolean {
+  return error.name === 'QuotaExceededError' || /quota/i.test(error.message)
 }

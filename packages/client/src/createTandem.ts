@@ -39,8 +39,28 @@ export interface Tandem {
   readonly connection: Transport['state']
   /** The "offline switch": pause or resume the network; local work goes on either way. */
   setOnline(online: boolean): void
+  /**
+   * The origin's storage as the browser reports it (bytes used and allowed, and whether it is
+   * persistent, i.e. never evicted under pressure); null where the browser has no StorageManager.
+   */
+  storageEstimate(): Promise<StorageReport | null>
   destroy(): void
 }
+
+export interface StorageReport {
+  usage: number
+  quota: number
+  persisted: boolean
+}
+
+interface StorageManagerLike {
+  estimate(): Promise<{ usage?: number; quota?: number }>
+  persist?(): Promise<boolean>
+  persisted?(): Promise<boolean>
+}
+
+const storageManager = (): StorageManagerLike | undefined =>
+  (globalThis as { navigator?: { storage?: StorageManagerLike } }).navigator?.storage
 
 export type { ConnectionState }
 
@@ -69,6 +89,12 @@ export function createTandem(options: TandemOptions): Tandem {
     (storage === 'indexeddb'
       ? new IndexedDbRecordStore({ name: `tandem-records:${options.url}` })
       : new MemoryRecordStore())
+  // A browser evicts non-persistent origins under storage pressure, unsynced edits included:
+  // ask once to be kept (granted silently for installed or engaged sites, else maybe never).
+  if (storage === 'indexeddb')
+    storageManager()
+      ?.persist?.()
+      .catch(() => false)
   // Tell the others this tab is gone before it is: stock clients do the same.
   const onPageHide = () => {
     for (const d of docs.values()) d.awareness.setLocalState(null)
@@ -108,6 +134,15 @@ export function createTandem(options: TandemOptions): Tandem {
     },
     connection: transport.state,
     setOnline: (online) => transport.setEnabled(online),
+    async storageEstimate() {
+      const manager = storageManager()
+      if (!manager) return null
+      const [estimate, persisted] = await Promise.all([
+        manager.estimate(),
+        manager.persisted?.().catch(() => false) ?? Promise.resolve(false),
+      ])
+      return { usage: estimate.usage ?? 0, quota: estimate.quota ?? 0, persisted }
+    },
     destroy() {
       globalThis.removeEventListener?.('pagehide', onPageHide)
       for (const d of docs.values()) d.destroy()

@@ -1,4 +1,10 @@
-export { type ConnectionState, createTandem, type Tandem, type TandemOptions } from './createTandem.ts'
+export {
+  type ConnectionState,
+  createTandem,
+  type StorageReport,
+  type Tandem,
+  type TandemOptions,
+} from './createTandem.ts'
 export { DocHandle, type DocStatus, type Progress, type SyncState, type User } from './DocHandle.ts'
 export { DocHistory, type DocVersion, HistoryError } from './DocHistory.ts'
 export { type DocStore, MemoryStore, type StoredUpdates, type StoreKey } from './DocStore.ts'

@@ -18,6 +18,7 @@ export class StatusBadge {
       const s = handle.status.value
       this.element.dataset.tandemStatus = s.state
       this.element.dataset.tandemPending = String(s.pending)
+      this.element.dataset.tandemDevice = s.device
       this.element.textContent = statusText(s)
       this.element.title = s.lastError ? s.lastError.message : ''
     }

@@ -4,6 +4,8 @@ import type { DocStatus } from '@tandem/client'
 export function statusText(status: DocStatus): string {
   const n = status.pending
   const changes = `${n} change${n === 1 ? '' : 's'}`
+  // Said first: the server may have the edits, but a reload offline would not show them.
+  if (status.device === 'full') return `Not saved on this device: storage full (${changes} kept in memory)`
   if (status.lastError && status.state !== 'saved') return `Problem: ${status.lastError.message}`
   switch (status.state) {
     case 'saved':

@@ -14,6 +14,8 @@ export class GatedStore implements DocStore {
   readonly loads: { entries: number; snapshot: boolean }[] = []
   /** Compaction steps started so far. */
   compactions = 0
+  /** While true, every write fails as a full disk does in a browser (QuotaExceededError). */
+  full = false
 
   constructor(private readonly inner: DocStore) {}
 
@@ -35,8 +37,13 @@ export class GatedStore implements DocStore {
     return loaded
   }
 
+  private refuseIfFull(): void {
+    if (this.full) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError')
+  }
+
   async append(doc: string, updates: readonly Uint8Array[], unackedBy?: string): Promise<StoreKey[]> {
     await this.gate.pass()
+    this.refuseIfFull()
     const keys = await this.inner.append(doc, updates, unackedBy)
     this.appended += updates.length
     return keys
@@ -50,6 +57,7 @@ export class GatedStore implements DocStore {
   async compact(doc: string, snapshot: Uint8Array, keys: readonly StoreKey[]): Promise<void> {
     this.compactions++
     await this.gate.pass()
+    this.refuseIfFull()
     return this.inner.compact(doc, snapshot, keys)
   }
 

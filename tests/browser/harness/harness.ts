@@ -135,7 +135,13 @@ const harness = {
   status: () => {
     const h = current()
     const s = h.status.value
-    const honest = { state: s.state, pending: s.pending, error: s.lastError?.message ?? null, loaded: s.loaded }
+    const honest = {
+      state: s.state,
+      pending: s.pending,
+      error: s.lastError?.message ?? null,
+      loaded: s.loaded,
+      device: s.device,
+    }
     if (plant !== 'saved-before-ack') return honest
     const { last, stored } = h.progress()
     return { ...honest, state: stored === last ? 'saved' : 'syncing', pending: last - stored }
@@ -151,6 +157,13 @@ const harness = {
       .filter((n): n is string => typeof n === 'string')
       .sort(),
   setOnline: (online: boolean): void => tandem?.setOnline(online),
+  /** Every device write fails with QuotaExceededError until freeStorage(). */
+  fillStorage: (): void => {
+    if (store) store.full = true
+  },
+  freeStorage: (): void => {
+    if (store) store.full = false
+  },
   /** Holds IndexedDB commits back until releaseStore(): edits stay in memory only. */
   holdStore: (): void => store?.hold(),
   releaseStore: (): void => store?.release(),
