@@ -14,7 +14,12 @@ export function serviceWorker(): Plugin {
       const assets = ['/', ...Object.keys(bundle).map((f) => `/${f}`), '/manifest.webmanifest', '/icon.svg']
       const version = String(Date.now())
       const template = readFileSync(new URL('./sw-template.js', import.meta.url), 'utf8')
-      const source = template.replace('__ASSETS__', JSON.stringify(assets)).replace('__VERSION__', version)
+      const sync = Object.values(bundle).find((c) => c.type === 'chunk' && c.isEntry && c.name === 'backgroundSync')
+      if (!sync) this.error('the backgroundSync entry is missing from the build')
+      const source = template
+        .replace('__ASSETS__', JSON.stringify(assets))
+        .replace('__VERSION__', version)
+        .replace('__BACKGROUND_SYNC__', `/${sync.fileName}`)
       this.emitFile({ type: 'asset', fileName: 'sw.js', source })
     },
   }

@@ -1,4 +1,7 @@
 // Service worker of the Tandem playground (generated list of files: see serviceWorkerPlugin.ts).
+// A module worker: Background Sync sends pending edits and records with no tab open.
+import '__BACKGROUND_SYNC__'
+
 const CACHE = 'tandem-playground-__VERSION__'
 const ASSETS = __ASSETS__
 // Paths that are live data, never served from the cache.

@@ -14,6 +14,8 @@ export default defineConfig({
       input: {
         main: fileURLToPath(new URL('index.html', import.meta.url)),
         embed: fileURLToPath(new URL('embed.html', import.meta.url)),
+        // Imported by sw.js (see serviceWorkerPlugin.ts), not by a page.
+        backgroundSync: fileURLToPath(new URL('src/backgroundSync.ts', import.meta.url)),
       },
     },
   },

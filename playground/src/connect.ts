@@ -1,4 +1,5 @@
 import { createTandem, type Tandem, type User } from '@tandem/client'
+import { saveToken } from './syncShared.ts'
 
 /**
  * The one client of this tab. When the relay runs with --dev, it hands out demo tokens and
@@ -22,7 +23,10 @@ async function demoToken(name: string): Promise<string> {
   try {
     const res = await fetch(`/dev/token?sub=${encodeURIComponent(name)}`)
     if (!res.ok) return ''
-    return ((await res.json()) as { token: string }).token
+    const { token } = (await res.json()) as { token: string }
+    // The service worker sends pending work with it when no tab is open (Background Sync).
+    saveToken(token).catch(() => {})
+    return token
   } catch {
     // Offline: the socket cannot open either; the client retries with backoff.
     return ''

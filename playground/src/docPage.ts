@@ -4,6 +4,7 @@ import { mountHistoryPanel } from './historyPanel.ts'
 import { mountInspector } from './inspector.ts'
 import { rememberDoc } from './recentDocs.ts'
 import { mountRecordsBoard } from './recordsBoard.ts'
+import { requestBackgroundSync } from './syncShared.ts'
 
 /** A document: the editor, the per-tab offline switch, the inspector, its history, and its records board. */
 export function renderDoc(root: HTMLElement, tandem: Tandem, name: string, user: User): void {
@@ -29,6 +30,13 @@ export function renderDoc(root: HTMLElement, tandem: Tandem, name: string, user:
   mountInspector(root.querySelector<HTMLElement>('.inspector')!, tandem, mounted.handle)
   mountHistoryPanel(root.querySelector<HTMLElement>('.history')!, mounted.handle)
   const board = mountRecordsBoard(root.querySelector<HTMLElement>('.board')!, tandem, name, user)
+  // Work waiting for the relay: ask the browser to wake the service worker once online, so it
+  // reaches the relay even if every tab is closed first.
+  const syncWhenPending = (pending: number) => {
+    if (pending > 0) requestBackgroundSync().catch(() => {})
+  }
+  mounted.handle.status.subscribe((s) => syncWhenPending(s.state === 'saved' ? 0 : s.pending))
+  board.tasks.status.subscribe((s) => syncWhenPending(s.pending))
   // For tests and the console: the live objects of this page.
   Object.assign(window, { tandemPage: { tandem, handle: mounted.handle, editor: mounted.editor, tasks: board.tasks } })
 }

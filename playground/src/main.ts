@@ -15,5 +15,8 @@ else renderHome(root)
 
 // Installable and offline-capable: the worker keeps the app shell for loads with no server.
 if ('serviceWorker' in navigator) {
-  navigator.serviceWorker.register('/sw.js').catch((err) => console.warn('[tandem] service worker:', err))
+  // A module worker: it imports the Background Sync code (built like the pages).
+  navigator.serviceWorker
+    .register('/sw.js', { type: 'module' })
+    .catch((err) => console.warn('[tandem] service worker:', err))
 }

@@ -80,6 +80,13 @@ export class IndexedDbDocStore implements DocStore {
     }
   }
 
+  /** Documents some writer holds unacked local changes of (a background flush sends those). */
+  async unackedDocs(): Promise<string[]> {
+    const tx = await this.tx('readonly', [UNACKED])
+    const keys = (await request(tx.objectStore(UNACKED).getAllKeys())) as [string, string][]
+    return [...new Set(keys.map(([doc]) => doc))]
+  }
+
   async append(doc: string, updates: readonly Uint8Array[], unackedBy?: string): Promise<StoreKey[]> {
     const tx = await this.tx('readwrite', unackedBy === undefined ? [LOG] : [LOG, UNACKED])
     const store = tx.objectStore(LOG)

@@ -9,6 +9,7 @@ export { DocHandle, type DocStatus, type Progress, type SyncState, type User } f
 export { DocHistory, type DocVersion, HistoryError } from './DocHistory.ts'
 export { type DocStore, MemoryStore, type StoredUpdates, type StoreKey } from './DocStore.ts'
 export type { CheckInReport } from './DocSync.ts'
+export { type FlushPendingOptions, type FlushReport, flushPending } from './flushPending.ts'
 export { IndexedDbDocStore, type IndexedDbDocStoreOptions } from './IndexedDbDocStore.ts'
 export { Observable } from './Observable.ts'
 export { FROM_OTHER_TAB, FROM_SERVER, FROM_STORE } from './origins.ts'

@@ -51,6 +51,13 @@ export class IndexedDbRecordStore implements RecordStore {
     return rows.sort((a, b) => a.order - b.order)
   }
 
+  /** Collections whose outbox holds mutations (a background flush sends those). */
+  async outboxCollections(): Promise<string[]> {
+    const tx = (await this.db.open()).transaction(OUTBOX, 'readonly')
+    const keys = (await request(tx.objectStore(OUTBOX).getAllKeys())) as [string, string][]
+    return [...new Set(keys.map(([collection]) => collection))]
+  }
+
   async apply(collection: string, batch: RecordStoreBatch): Promise<void> {
     const tx = (await this.db.open()).transaction([CHUNKS, OUTBOX, META], 'readwrite', { durability: 'relaxed' })
     const chunks = tx.objectStore(CHUNKS)
