@@ -31,6 +31,7 @@ export class RoomRegistry {
           else if (m.kind === 'awareness') room?.remoteAwareness(m.from, m.update)
           else if (m.kind === 'deleted') room?.markDeleted(Date.now())
           else if (m.kind === 'restored') room?.undelete()
+          else if (m.kind === 'presence-query') room?.announcePresence()
         }),
       )
     }
@@ -44,10 +45,11 @@ export class RoomRegistry {
   get(name: string): Room {
     let room = this.rooms.get(name)
     if (!room) {
-      room = new Room(name, this.ctx)
+      // Subscribed before anything is loaded: the load waits until the channel is live, so no
+      // commit of another instance falls between what storage returned and what is heard.
+      room = new Room(name, this.ctx, this.ctx.cluster?.join(name) ?? null)
       this.rooms.set(name, room)
       this.onCreate(room)
-      this.ctx.cluster?.join(name)
     }
     return room
   }
