@@ -126,6 +126,15 @@ export class Room {
     if (due && !this.ctx.compactor.isQueued(this.name)) this.ctx.compactor.schedule(this.name)
   }
 
+  /**
+   * Another instance holds the compaction lease and folds the log: counting starts again
+   * here, so this instance does not ask for the lease on every commit meanwhile.
+   */
+  compactionDeferred(): void {
+    this.doc.logUpdates = 0
+    this.doc.logBytes = 0
+  }
+
   /** Called by the compactor: the log no longer holds what it merged. */
   compacted(removedUpdates: number, removedBytes: number, snapshotBytes: number): void {
     this.doc.logUpdates = Math.max(0, this.doc.logUpdates - removedUpdates)

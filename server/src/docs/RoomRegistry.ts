@@ -22,6 +22,7 @@ export class RoomRegistry {
     this.sweepTimer.unref()
     // Events reach a room only while it is loaded: an evicted one reads storage when it returns.
     this.unsubscribe.push(ctx.compactor.onCompacted((doc, n, bytes, size) => this.peek(doc)?.compacted(n, bytes, size)))
+    this.unsubscribe.push(ctx.compactor.onDeferred((doc) => this.peek(doc)?.compactionDeferred()))
     const cluster = ctx.cluster
     if (cluster) {
       this.unsubscribe.push(

@@ -131,7 +131,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<EmbeddedR
     cluster.joinRecords((collection) => records.remoteCommitted(collection))
     records.onCommit = (collection) => cluster.publishRecords(collection)
   }
-  const compactor = new Compactor(storage, log)
+  const compactor = new Compactor(storage, log, { holder: cluster?.instanceId, leaseMs: limits.compactLeaseMs })
   const ctx: RelayContext = {
     storage,
     committer,

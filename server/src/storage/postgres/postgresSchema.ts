@@ -22,6 +22,10 @@ export const MIGRATIONS: readonly string[] = [
    CREATE TABLE tandem_doc_tombstone (doc text PRIMARY KEY, deleted_at timestamptz NOT NULL DEFAULT now());`,
   // The log position each snapshot covers: a compaction from an older load is fenced out.
   'ALTER TABLE tandem_doc_snapshot ADD COLUMN head bigint NOT NULL DEFAULT 0;',
+  // One instance at a time checkpoints a document; the token fences out a holder that lost it.
+  `CREATE TABLE tandem_doc_lease (doc text PRIMARY KEY, holder text NOT NULL, token bigint NOT NULL,
+     expires_at timestamptz NOT NULL);
+   ALTER TABLE tandem_doc_snapshot ADD COLUMN lease_token bigint;`,
 ]
 
 const MIGRATION_LOCK = 0x74616e64 // "tand"
