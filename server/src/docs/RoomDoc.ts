@@ -229,7 +229,7 @@ export class RoomDoc {
     try {
       state.integrateAll(parts)
     } catch (err) {
-      this.ctx.log.error('another instance\'s commit failed to integrate; reloading the document', {
+      this.ctx.log.error("another instance's commit failed to integrate; reloading the document", {
         doc: this.name,
         error: String(err),
       })
