@@ -53,6 +53,11 @@ export class RedisPubSub implements PubSub {
     })
     this.sub.on('ready', () => {
       this.errors = 0
+      // Every channel again, on every connect: a SUBSCRIBE sent while the first connection was
+      // being set up and lost with it is not always resubscribed by ioredis, and that instance
+      // then hears nothing on it (seen with the records channel of an instance at start).
+      const channels = [...this.handlers.keys()].map((c) => this.prefix + c)
+      if (channels.length > 0) this.sub.subscribe(...channels).catch(() => {})
       if (!this.wasDown) return
       this.wasDown = false
       this.log.warn('redis link restored; resyncing documents from storage')
