@@ -13,8 +13,8 @@ export class DelegatingStorage implements DocStorage {
   append(entries: readonly AppendEntry[]): Promise<void> {
     return this.inner.append(entries)
   }
-  compact(doc: string, snapshot: Uint8Array, upTo: number): Promise<void> {
-    return this.inner.compact(doc, snapshot, upTo)
+  compact(doc: string, snapshot: Uint8Array, upTo: number, fence?: number): Promise<void> {
+    return this.inner.compact(doc, snapshot, upTo, fence)
   }
   remove(doc: string): Promise<void> {
     return this.inner.remove(doc)

@@ -23,11 +23,17 @@ export class Cluster {
     for (const listener of this.listeners) listener(doc, message)
   }
 
-  join(doc: string): void {
-    this.pubsub.subscribe(`doc:${doc}`, (bytes) => {
+  /**
+   * Subscribes to the document's channel (only documents this instance serves have one, so
+   * it never decodes another room's traffic). Resolves once the subscription is live: what
+   * was published before it must be read from storage, and the others' presence asked for.
+   */
+  join(doc: string): Promise<void> {
+    const live = this.pubsub.subscribe(`doc:${doc}`, (bytes) => {
       const m = decodeClusterMessage(bytes)
       if (m && m.from !== this.instanceId) this.onMessage(doc, m)
     })
+    return Promise.resolve(live)
   }
 
   leave(doc: string): void {

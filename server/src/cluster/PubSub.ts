@@ -6,7 +6,12 @@
  */
 export interface PubSub {
   publish(channel: string, message: Uint8Array): Promise<void>
-  subscribe(channel: string, handler: (message: Uint8Array) => void): void
+  /**
+   * Resolves once messages published from then on reach `handler` (Redis: the SUBSCRIBE is
+   * confirmed); what was published before may be missed, so the caller then reads storage.
+   * It may stay pending while the link is down.
+   */
+  subscribe(channel: string, handler: (message: Uint8Array) => void): Promise<void> | void
   unsubscribe(channel: string): void
   /** Called after a period in which messages may have been lost (a dropped Redis link). */
   onResync(handler: () => void): void
@@ -35,7 +40,12 @@ export class MemoryPubSub implements PubSub {
     }
   }
 
-  subscribe(channel: string, handler: (message: Uint8Array) => void): void {
+  /**
+   * Resolves once messages published from then on reach `handler` (Redis: the SUBSCRIBE is
+   * confirmed); what was published before may be missed, so the caller then reads storage.
+   * It may stay pending while the link is down.
+   */
+  subscribe(channel: string, handler: (message: Uint8Array) => void): Promise<void> | void {
     this.handlers.set(channel, handler)
   }
 

@@ -14,6 +14,7 @@ export class RedisPubSub implements PubSub {
   private readonly handlers = new Map<string, (message: Uint8Array) => void>()
   private readonly resyncs: (() => void)[] = []
   private wasDown = false
+  private publishLost = false
   private errors = 0
 
   constructor(
@@ -41,11 +42,22 @@ export class RedisPubSub implements PubSub {
         this.onError()
       })
     }
+    this.pub.on('ready', () => {
+      if (!this.publishLost) return
+      this.publishLost = false
+      this.log.warn('redis publishing link up after dropping messages; resyncing documents')
+      for (const h of this.resyncs) h()
+    })
     this.sub.on('close', () => {
       this.wasDown = true
     })
     this.sub.on('ready', () => {
       this.errors = 0
+      // Every channel again, on every connect: a SUBSCRIBE sent while the first connection was
+      // being set up and lost with it is not always resubscribed by ioredis, and that instance
+      // then hears nothing on it (seen with the records channel of an instance at start).
+      const channels = [...this.handlers.keys()].map((c) => this.prefix + c)
+      if (channels.length > 0) this.sub.subscribe(...channels).catch(() => {})
       if (!this.wasDown) return
       this.wasDown = false
       this.log.warn('redis link restored; resyncing documents from storage')
@@ -58,12 +70,24 @@ export class RedisPubSub implements PubSub {
   }
 
   async publish(channel: string, message: Uint8Array): Promise<void> {
-    await this.pub.publish(this.prefix + channel, Buffer.from(message.buffer, message.byteOffset, message.byteLength))
+    try {
+      await this.pub.publish(this.prefix + channel, Buffer.from(message.buffer, message.byteOffset, message.byteLength))
+    } catch (err) {
+      // Refused while the publishing link is not up (also in the first moments after start):
+      // the others missed it, so once it is up everyone resyncs.
+      this.publishLost = true
+      throw err
+    }
   }
 
-  subscribe(channel: string, handler: (message: Uint8Array) => void): void {
+  subscribe(channel: string, handler: (message: Uint8Array) => void): Promise<void> {
     this.handlers.set(channel, handler)
-    this.sub.subscribe(this.prefix + channel).catch(() => {})
+    // ioredis resolves once Redis confirmed the subscription. A link that drops meanwhile
+    // rejects it, resubscribes by itself and ends in a resync, so a rejection counts as done.
+    return this.sub.subscribe(this.prefix + channel).then(
+      () => {},
+      () => {},
+    )
   }
 
   unsubscribe(channel: string): void {

@@ -7,8 +7,11 @@ export type ClusterMessage =
   | { kind: 'awareness'; from: string; update: Uint8Array }
   | { kind: 'records'; from: string; update: Uint8Array }
   | { kind: 'deleted' | 'restored'; from: string; update: Uint8Array }
+  /** An instance started serving the document: the others answer with their clients' presence. */
+  | { kind: 'presence-query'; from: string; update: Uint8Array }
 
-const KINDS = ['update', 'awareness', 'records', 'deleted', 'restored'] as const
+// Appended only: the index is the wire value, and instances of two versions may share a channel.
+const KINDS = ['update', 'awareness', 'records', 'deleted', 'restored', 'presence-query'] as const
 
 export function encodeClusterMessage(m: ClusterMessage): Uint8Array {
   const e = encoding.createEncoder()

@@ -32,9 +32,11 @@ export class LiveDoc {
 
   private constructor(full: Uint8Array | null) {
     this.full = full
-    this.doc.on('update', (update: Uint8Array) => {
-      this.integrated = update
-    })
+    this.doc.on('update', this.onUpdate)
+  }
+
+  private readonly onUpdate = (update: Uint8Array): void => {
+    this.integrated = update
   }
 
   static empty(): LiveDoc {
@@ -101,6 +103,28 @@ export class LiveDoc {
       this.digestPromise = null
     }
     return integrated
+  }
+
+  /**
+   * Applies parts already integrated elsewhere (other instances' commits) in one transaction,
+   * unchecked and in one transaction. Nobody needs what integrated (the parts were forwarded
+   * as they came), so Yjs is not asked to encode it: without an update listener it does not.
+   */
+  integrateAll(parts: readonly Uint8Array[], now = Date.now()): void {
+    this.doc.off('update', this.onUpdate)
+    try {
+      Y.transact(this.doc, () => {
+        for (const part of parts) Y.applyUpdate(this.doc, part)
+      })
+    } finally {
+      this.doc.on('update', this.onUpdate)
+      if (this.heldBytes() === 0) this.heldSince = null
+      else this.heldSince ??= now
+      this.integrated = null
+    }
+    this.full = null
+    this.stateVector = null
+    this.digestPromise = null
   }
 
   /** Bytes of content held back until its dependencies arrive. */

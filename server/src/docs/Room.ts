@@ -28,6 +28,8 @@ export class Room {
   constructor(
     readonly name: string,
     private readonly ctx: RoomDeps,
+    /** Resolves once this instance hears the room's channel (null without a cluster). */
+    subscribed: Promise<void> | null = null,
   ) {
     this.doc = new RoomDoc(
       name,
@@ -36,7 +38,10 @@ export class Room {
       () => {
         for (const peer of [...this.conns]) peer.close(CloseCode.StorageUnavailable, 'storage unavailable')
       },
+      subscribed,
     )
+    // Presence is in no storage: whoever was here before this instance listened must tell it.
+    subscribed?.then(() => this.askPresence())
   }
 
   get deletedAt(): number | null {
@@ -92,7 +97,21 @@ export class Room {
    */
   resync(): void {
     if (this.conns.size === 0) return
+    this.askPresence()
     this.doc.resync().catch((err) => this.ctx.log.error('resync failed', { doc: this.name, error: String(err) }))
+  }
+
+  /** Asks the other instances for their clients' presence and tells them ours. */
+  private askPresence(): void {
+    this.ctx.cluster?.publish(this.name, 'presence-query', new Uint8Array(0))
+    this.announcePresence()
+  }
+
+  /** Another instance asked (it started serving this room, or may have missed messages). */
+  announcePresence(): void {
+    const entries: AwarenessEntry[] = []
+    for (const conn of this.conns) entries.push(...this.awareness.entriesOf(conn.awarenessIds))
+    if (entries.length > 0) this.ctx.cluster?.publish(this.name, 'awareness', encodeAwarenessUpdate(entries))
   }
 
   /**
@@ -105,6 +124,15 @@ export class Room {
     const { logBytes, logUpdates, snapshotBytes } = this.doc
     const due = logBytes >= compactBytes || (logUpdates >= compactUpdates && logBytes >= snapshotBytes / 4)
     if (due && !this.ctx.compactor.isQueued(this.name)) this.ctx.compactor.schedule(this.name)
+  }
+
+  /**
+   * Another instance holds the compaction lease and folds the log: counting starts again
+   * here, so this instance does not ask for the lease on every commit meanwhile.
+   */
+  compactionDeferred(): void {
+    this.doc.logUpdates = 0
+    this.doc.logBytes = 0
   }
 
   /** Called by the compactor: the log no longer holds what it merged. */

@@ -77,6 +77,16 @@ export class RoomAwareness {
     return out
   }
 
+  /** Current states of `ids` that are here (a connection's own clients). */
+  entriesOf(ids: Iterable<number>): AwarenessEntry[] {
+    const out: AwarenessEntry[] = []
+    for (const clientID of ids) {
+      const p = this.clients.get(clientID)
+      if (p && p.state !== null) out.push({ clientID, clock: p.clock, state: p.state })
+    }
+    return out
+  }
+
   get size(): number {
     return this.live
   }

@@ -19,6 +19,12 @@ export class WriteFailed extends Error {
 
 type Work = { run(state: LiveDoc): void; fail(err: unknown): void }
 
+/** Other instances' commits wait at most this many (or bytes) before being integrated here. */
+const BACKLOG_UPDATES = 256
+const BACKLOG_BYTES = 1024 * 1024
+/** How long a load waits for the cluster channel to be live before reading storage anyway. */
+const SUBSCRIBE_WAIT_MS = 1_000
+
 /**
  * One document's integrated state while its room lives: loaded (and repaired) once, every
  * write checked and integrated in arrival order, what integrated committed, and only then
@@ -39,6 +45,11 @@ export class RoomDoc {
   /** Integrated but not yet committed: a reload applies them again. */
   private readonly uncommitted = new Set<Uint8Array>()
   private readonly held = new HeldWrites()
+  /** Other instances' commits already forwarded here but not yet integrated (see `remote`). */
+  private backlog: Uint8Array[] = []
+  private backlogBytes = 0
+  /** False until the room's cluster channel is live (true without a cluster). */
+  private listening: boolean
   logUpdates = 0
   logBytes = 0
   snapshotBytes = 0
@@ -50,8 +61,14 @@ export class RoomDoc {
     private readonly forward: (update: Uint8Array, origin: Peer | null, local: boolean) => void,
     /** Storage failed: the room's peers must resync (the document in memory was reset). */
     private readonly reset: () => void,
+    /** Resolves once other instances' commits to this document are heard (null: no cluster). */
+    private readonly subscribed: Promise<void> | null = null,
   ) {
     this.changes = new DocChanges((err) => ctx.log.error('change listener failed', { doc: name, error: String(err) }))
+    this.listening = subscribed === null
+    subscribed?.then(() => {
+      this.listening = true
+    })
   }
 
   /** Runs `read` on the state once every earlier write is integrated; resolves once those are committed. */
@@ -187,10 +204,38 @@ export class RoomDoc {
    * storage, so it would never show up as newly integrated.
    */
   remote(update: Uint8Array): void {
-    if (this.state && !this.loading) return this.applyCommitted(this.state, update)
-    if (this.loading) this.committedDuringLoad.push(update)
     this.forward(update, null, false)
     this.changes.emit(update, false)
+    if (this.loading) this.committedDuringLoad.push(update)
+    else if (this.state) {
+      this.backlog.push(update)
+      this.backlogBytes += update.length
+      if (this.backlog.length >= BACKLOG_UPDATES || this.backlogBytes >= BACKLOG_BYTES) this.caughtUp()
+    }
+  }
+
+  /**
+   * The state with every commit heard from other instances integrated, or null when that
+   * failed and the document must be loaded again. Those commits were checked and integrated
+   * by the instance that made them and are in storage, so they are applied unchecked, all in
+   * one Yjs transaction; should one still throw, the document is rebuilt from storage.
+   */
+  private caughtUp(): LiveDoc | null {
+    const state = this.state
+    if (!state || this.backlog.length === 0) return state
+    const parts = this.backlog
+    this.backlog = []
+    this.backlogBytes = 0
+    try {
+      state.integrateAll(parts)
+    } catch (err) {
+      this.ctx.log.error("another instance's commit failed to integrate; reloading the document", {
+        doc: this.name,
+        error: String(err),
+      })
+      this.rebuild()
+    }
+    return this.state
   }
 
   /** Storage may hold changes this instance never heard of (lost messages): integrate them. */
@@ -198,7 +243,10 @@ export class RoomDoc {
     if (!this.state) return
     const stored = await this.ctx.storage.load(this.name)
     const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates
-    for (const part of parts) if (this.state) this.applyCommitted(this.state, part)
+    for (const part of parts) {
+      const state = this.caughtUp()
+      if (state) this.applyCommitted(state, part)
+    }
   }
 
   private applyCommitted(state: LiveDoc, update: Uint8Array): void {
@@ -216,7 +264,10 @@ export class RoomDoc {
 
   private whenLoaded(work: Work): void {
     this.lastActive = Date.now()
-    if (this.state && this.queue.length === 0 && !this.loading) return work.run(this.state)
+    if (this.state && this.queue.length === 0 && !this.loading) {
+      const state = this.caughtUp()
+      if (state) return work.run(state)
+    }
     this.queue.push(work)
     if (!this.loading) this.startLoad()
   }
@@ -238,13 +289,15 @@ export class RoomDoc {
     // Those who waited for the load use the document now: it is not idle.
     this.lastActive = Date.now()
     while (this.queue.length > 0) {
-      if (!this.state) return this.startLoad()
-      this.queue.shift()!.run(this.state)
+      const state = this.caughtUp()
+      if (!state) return this.startLoad()
+      this.queue.shift()!.run(state)
     }
   }
 
   private async load(): Promise<void> {
     this.committedDuringLoad = []
+    const heard = await this.untilListening()
     const { live, deletedAt, logUpdates, logBytes, snapshotBytes } = await loadLiveDoc(this.name, this.ctx)
     this.deletedAt = deletedAt
     this.logUpdates = logUpdates
@@ -256,12 +309,36 @@ export class RoomDoc {
     }
     this.committedDuringLoad = []
     this.state = live
+    // Read before the channel was live: a commit made in between is only in storage.
+    if (!heard) this.subscribed?.then(() => this.resync()).catch(() => {})
+  }
+
+  /**
+   * Waits (a bounded time) for the cluster channel to be live, so the load reads storage only
+   * once every later commit of another instance is heard; true if it is. With the link down
+   * there is nothing to wait for: the resync when it returns reads what was missed.
+   */
+  private async untilListening(): Promise<boolean> {
+    if (this.listening || !this.subscribed) return true
+    if (!this.ctx.cluster?.pubsub.healthy) return false
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([
+      this.subscribed,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, SUBSCRIBE_WAIT_MS)
+      }),
+    ])
+    clearTimeout(timer)
+    return this.listening
   }
 
   /** Drops the document in memory; the next use loads it from storage (plus what is uncommitted). */
   private rebuild(): void {
     this.state?.destroy()
     this.state = null
+    // Committed elsewhere, so the next load reads them from storage.
+    this.backlog = []
+    this.backlogBytes = 0
     this.held.rejectAll(new WriteFailed('held-dropped', 'document reloaded'))
   }
 

@@ -22,6 +22,7 @@ export class RoomRegistry {
     this.sweepTimer.unref()
     // Events reach a room only while it is loaded: an evicted one reads storage when it returns.
     this.unsubscribe.push(ctx.compactor.onCompacted((doc, n, bytes, size) => this.peek(doc)?.compacted(n, bytes, size)))
+    this.unsubscribe.push(ctx.compactor.onDeferred((doc) => this.peek(doc)?.compactionDeferred()))
     const cluster = ctx.cluster
     if (cluster) {
       this.unsubscribe.push(
@@ -31,6 +32,7 @@ export class RoomRegistry {
           else if (m.kind === 'awareness') room?.remoteAwareness(m.from, m.update)
           else if (m.kind === 'deleted') room?.markDeleted(Date.now())
           else if (m.kind === 'restored') room?.undelete()
+          else if (m.kind === 'presence-query') room?.announcePresence()
         }),
       )
     }
@@ -44,10 +46,11 @@ export class RoomRegistry {
   get(name: string): Room {
     let room = this.rooms.get(name)
     if (!room) {
-      room = new Room(name, this.ctx)
+      // Subscribed before anything is loaded: the load waits until the channel is live, so no
+      // commit of another instance falls between what storage returned and what is heard.
+      room = new Room(name, this.ctx, this.ctx.cluster?.join(name) ?? null)
       this.rooms.set(name, room)
       this.onCreate(room)
-      this.ctx.cluster?.join(name)
     }
     return room
   }

@@ -48,7 +48,7 @@ export async function loadLiveDoc(name: string, ctx: RoomDeps): Promise<LoadedDo
   )
   log.warn('repaired a stored document: dropped what does not integrate', { doc: name, ...repair })
   const snapshot = live.update()
-  await ctx.storage.compact(name, snapshot, stored.head)
+  await ctx.compactor.checkpoint(name, snapshot, stored.head)
   return { live, deletedAt, logUpdates: 0, logBytes: 0, snapshotBytes: snapshot.length }
 }
 

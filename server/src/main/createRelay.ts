@@ -133,7 +133,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<EmbeddedR
     cluster.joinRecords((collection) => records.remoteCommitted(collection))
     records.onCommit = (collection) => cluster.publishRecords(collection)
   }
-  const compactor = new Compactor(storage, log)
+  const compactor = new Compactor(storage, log, { holder: cluster?.instanceId, leaseMs: limits.compactLeaseMs })
   // The `hooks` option is registered first: among equal priorities it runs before `extensions`.
   const hooks = new Hooks(
     [...(options.hooks ? [options.hooks] : []), ...(options.extensions ?? [])],

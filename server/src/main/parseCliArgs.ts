@@ -16,6 +16,9 @@ const LIMIT_FLAGS: [string, keyof RelayLimits, string, number, number][] = [
   ['request-timeout-ms', 'requestTimeoutMs', 'TANDEM_REQUEST_TIMEOUT_MS', 100, 3_600_000],
   ['max-held-bytes', 'maxHeldBytes', 'TANDEM_MAX_HELD_BYTES', 0, 1e12],
   ['held-ms', 'heldMs', 'TANDEM_HELD_MS', 0, 1e9],
+  ['compact-updates', 'compactUpdates', 'TANDEM_COMPACT_UPDATES', 1, 1e9],
+  ['compact-bytes', 'compactBytes', 'TANDEM_COMPACT_BYTES', 1024, 1e12],
+  ['compact-lease-ms', 'compactLeaseMs', 'TANDEM_COMPACT_LEASE_MS', 100, 86_400_000],
   ['commit-retry-ms', 'commitRetryMs', 'TANDEM_COMMIT_RETRY_MS', 0, 86_400_000],
   ['max-queued-commit-bytes', 'maxQueuedCommitBytes', 'TANDEM_MAX_QUEUED_COMMIT_BYTES', 0, 1e12],
 ]

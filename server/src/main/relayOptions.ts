@@ -104,6 +104,7 @@ export const DEFAULT_LIMITS: RelayLimits = {
   stateIdleMs: 10_000,
   compactBytes: 1024 * 1024,
   compactUpdates: 1_000,
+  compactLeaseMs: 30_000,
   maxHeldBytes: 1024 * 1024,
   heldMs: 30_000,
   commitRetryMs: 60_000,

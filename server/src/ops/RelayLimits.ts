@@ -31,6 +31,11 @@ export interface RelayLimits {
   compactBytes: number
   /** ...or this many updates. */
   compactUpdates: number
+  /**
+   * With several instances on one storage, one at a time compacts a document, holding a lease
+   * this long; a holder paused past it is fenced out by the storage.
+   */
+  compactLeaseMs: number
   /** Bytes of updates per document that may wait for a dependency still in flight... */
   maxHeldBytes: number
   /** ...and for how long, before they are dropped (their writers sync them again). */

@@ -20,8 +20,20 @@ export interface DocStorage {
    * after that load, by this process or another, stay. Fenced by position: a snapshot that
    * covers less than the stored one (`upTo` below the head it was made at) changes nothing,
    * so an instance paused mid-compaction can never replace a newer checkpoint.
+   *
+   * `fence` is a token from {@link acquireCompactionLease}: a storage that issues them
+   * refuses the write (rejects with {@link FencedOut}, nothing changed) once a newer token
+   * for the document was issued, so a holder paused past its lease cannot write.
    */
-  compact(doc: string, snapshot: Uint8Array, upTo: number): Promise<void>
+  compact(doc: string, snapshot: Uint8Array, upTo: number, fence?: number): Promise<void>
+  /**
+   * Optional, for storages several instances share: the right to checkpoint `doc` for `ttlMs`,
+   * as a fencing token that grows with every grant, or null while another holder has it.
+   * Without it each instance compacts on its own and only the position fence applies.
+   */
+  acquireCompactionLease?(doc: string, holder: string, ttlMs: number): Promise<number | null>
+  /** Gives the lease back early (a no-op once a newer token was issued). */
+  releaseCompactionLease?(doc: string, token: number): Promise<void>
   /**
    * Removes the document's snapshot and log and leaves a tombstone: loads then report
    * `deletedAt`, so a client that still holds the document cannot silently bring it back.

@@ -1,5 +1,6 @@
 import type { Logger } from '../../ops/Logger.ts'
 import type { DocStorage } from '../../storage/DocStorage.ts'
+import { FencedOut } from '../../storage/FencedOut.ts'
 import { CompactionWorker } from './CompactionWorker.ts'
 
 /**
@@ -15,6 +16,16 @@ export type CompactedListener = (
   snapshotBytes: number,
 ) => void
 
+/** Told that another instance holds the document's compaction lease: it folds the log. */
+export type DeferredListener = (doc: string) => void
+
+export interface CompactorOptions {
+  /** Who asks for compaction leases (the cluster instance id); one per process. */
+  holder?: string
+  /** How long a lease lasts; a holder paused longer is fenced out (default 30 s). */
+  leaseMs?: number
+}
+
 export class Compactor {
   private readonly queue = new Set<string>()
   private readonly worker = new CompactionWorker()
@@ -24,13 +35,26 @@ export class Compactor {
   private stopped = false
 
   private readonly listeners = new Set<CompactedListener>()
+  private readonly deferredListeners = new Set<DeferredListener>()
+  private readonly holder: string
+  private readonly leaseMs: number
 
   // The worker thread starts with the first compaction and ends when idle: an idle relay
   // holds no thread (about 8 MB and 10 ms of start-up).
   constructor(
     private readonly storage: DocStorage,
     private readonly log: Logger,
-  ) {}
+    options: CompactorOptions = {},
+  ) {
+    this.holder = options.holder ?? `pid-${process.pid}-${Math.random().toString(36).slice(2)}`
+    this.leaseMs = options.leaseMs ?? 30_000
+  }
+
+  /** Subscribes to compactions left to another instance; returns the unsubscribe. */
+  onDeferred(listener: DeferredListener): () => void {
+    this.deferredListeners.add(listener)
+    return () => this.deferredListeners.delete(listener)
+  }
 
   /** Subscribes to finished compactions (the room registry tells the loaded room); returns the unsubscribe. */
   onCompacted(listener: CompactedListener): () => void {
@@ -77,12 +101,42 @@ export class Compactor {
 
   /** Compacts `doc` now; entries appended concurrently (after the load) are kept. */
   async compact(doc: string): Promise<void> {
-    const stored = await this.storage.load(doc)
-    if (stored.updates.length === 0) return
-    const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates
-    const snapshot = await this.worker.merge(parts)
-    await this.storage.compact(doc, snapshot, stored.head)
-    for (const listener of this.listeners) listener(doc, stored.updates.length, stored.logBytes, snapshot.length)
+    await this.underLease(doc, async (fence) => {
+      const stored = await this.storage.load(doc)
+      if (stored.updates.length === 0) return
+      const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates
+      const snapshot = await this.worker.merge(parts)
+      await this.storage.compact(doc, snapshot, stored.head, fence)
+      for (const listener of this.listeners) listener(doc, stored.updates.length, stored.logBytes, snapshot.length)
+    })
+  }
+
+  /** Writes a snapshot made elsewhere (a repaired load) under the same lease and fence. */
+  async checkpoint(doc: string, snapshot: Uint8Array, upTo: number): Promise<void> {
+    await this.underLease(doc, (fence) => this.storage.compact(doc, snapshot, upTo, fence))
+  }
+
+  /**
+   * Runs `write` holding the document's compaction lease, when the storage has leases: one
+   * instance at a time checkpoints a document, and a holder that lost the lease while paused
+   * is refused by the storage (FencedOut) instead of writing over a newer checkpoint.
+   */
+  private async underLease(doc: string, write: (fence: number | undefined) => Promise<void>): Promise<void> {
+    const { storage } = this
+    if (!storage.acquireCompactionLease) return write(undefined)
+    const token = await storage.acquireCompactionLease(doc, this.holder, this.leaseMs)
+    if (token === null) {
+      for (const listener of this.deferredListeners) listener(doc)
+      return
+    }
+    try {
+      await write(token)
+    } catch (err) {
+      if (!(err instanceof FencedOut)) throw err
+      this.log.warn('compaction fenced out: the lease passed to another instance meanwhile', { doc, token })
+    } finally {
+      await storage.releaseCompactionLease?.(doc, token).catch(() => {})
+    }
   }
 
   /** Resolves when no compaction is queued or running. */

@@ -1,5 +1,6 @@
 import type pg from 'pg'
 import type { AppendEntry, DocInfo, DocStorage, StoredDoc } from '../DocStorage.ts'
+import { FencedOut } from '../FencedOut.ts'
 import { migrate, quoteIdent } from './postgresSchema.ts'
 
 export interface PostgresDocStorageOptions {
@@ -125,17 +126,48 @@ export class PostgresDocStorage implements DocStorage {
     })
   }
 
-  async compact(doc: string, snapshot: Uint8Array, upTo: number): Promise<void> {
+  async compact(doc: string, snapshot: Uint8Array, upTo: number, fence?: number): Promise<void> {
     await this.tx('', async (c) => {
       await PostgresDocStorage.lockDocs(c, [doc])
+      if (fence !== undefined) {
+        // FOR SHARE: a grant to someone else waits for this transaction, so the next holder's
+        // load sees this checkpoint, or this one sees the newer token and writes nothing.
+        const lease = await c.query<{ token: string }>('SELECT token FROM tandem_doc_lease WHERE doc = $1 FOR SHARE', [
+          doc,
+        ])
+        if (Number(lease.rows[0]?.token ?? -1) !== fence) throw new FencedOut(doc, fence)
+      }
       await c.query(
-        `INSERT INTO tandem_doc_snapshot (doc, data, head) VALUES ($1, $2, $3)
-         ON CONFLICT (doc) DO UPDATE SET data = excluded.data, head = excluded.head, updated_at = now()
+        `INSERT INTO tandem_doc_snapshot (doc, data, head, lease_token) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (doc) DO UPDATE SET data = excluded.data, head = excluded.head, updated_at = now(),
+           lease_token = excluded.lease_token
          WHERE tandem_doc_snapshot.head <= excluded.head`,
-        [doc, Buffer.from(snapshot.buffer, snapshot.byteOffset, snapshot.byteLength), upTo],
+        [doc, Buffer.from(snapshot.buffer, snapshot.byteOffset, snapshot.byteLength), upTo, fence ?? null],
       )
       await c.query('DELETE FROM tandem_doc_log WHERE doc = $1 AND id <= $2', [doc, upTo])
     })
+  }
+
+  async acquireCompactionLease(doc: string, holder: string, ttlMs: number): Promise<number | null> {
+    // Granted when free, expired, or already ours; every grant takes the next token.
+    const r = await this.tx('', (c) =>
+      c.query<{ token: string }>(
+        `INSERT INTO tandem_doc_lease (doc, holder, token, expires_at)
+         VALUES ($1, $2, 1, clock_timestamp() + $3 * interval '1 millisecond')
+         ON CONFLICT (doc) DO UPDATE
+           SET holder = excluded.holder, token = tandem_doc_lease.token + 1, expires_at = excluded.expires_at
+           WHERE tandem_doc_lease.expires_at <= clock_timestamp() OR tandem_doc_lease.holder = excluded.holder
+         RETURNING token`,
+        [doc, holder, ttlMs],
+      ),
+    )
+    return r.rows[0] ? Number(r.rows[0].token) : null
+  }
+
+  async releaseCompactionLease(doc: string, token: number): Promise<void> {
+    await this.tx('', (c) =>
+      c.query('UPDATE tandem_doc_lease SET expires_at = clock_timestamp() WHERE doc = $1 AND token = $2', [doc, token]),
+    )
   }
 
   async remove(doc: string): Promise<void> {

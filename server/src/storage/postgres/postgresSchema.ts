@@ -32,6 +32,10 @@ export const MIGRATIONS: readonly string[] = [
      ADD COLUMN IF NOT EXISTS encoding smallint NOT NULL DEFAULT 1;
    CREATE INDEX IF NOT EXISTS tandem_doc_version_by_doc ON tandem_doc_version (doc, id);
    CREATE INDEX IF NOT EXISTS tandem_doc_version_by_base ON tandem_doc_version (doc, base);`,
+  // One instance at a time checkpoints a document; the token fences out a holder that lost it.
+  `CREATE TABLE tandem_doc_lease (doc text PRIMARY KEY, holder text NOT NULL, token bigint NOT NULL,
+     expires_at timestamptz NOT NULL);
+   ALTER TABLE tandem_doc_snapshot ADD COLUMN lease_token bigint;`,
 ]
 
 const MIGRATION_LOCK = 0x74616e64 // "tand"
