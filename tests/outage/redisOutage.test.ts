@@ -68,4 +68,47 @@ describe.runIf(available)('Redis outage', () => {
     )
     await waitUntil('readiness to return', async () => (await http(b.url, '/readyz')).status === 200)
   })
+
+  it('an instance whose own Redis link was cut tells the others to read again: nothing it committed meanwhile is missed', async () => {
+    const schema = uniqueSchema('tandem_redishalf')
+    const dir = await makeTempDir('redishalf')
+    // Only B's link goes through the proxy: A never loses Redis, so nothing makes it resync
+    // unless B says so.
+    const bLink = await startCutProxy(REDIS_URL)
+    stops.push(
+      () => dropSchema(schema),
+      () => removeDir(dir),
+      () => bLink.close(),
+    )
+    const env = { TANDEM_POSTGRES_SCHEMA: schema, TANDEM_REDIS_PREFIX: `${schema}:` }
+    const start = (i: number, redis: string) =>
+      spawnServer({ dataDir: `${dir}/${i}`, extraArgs: ['--postgres', POSTGRES_URL, '--redis', redis], env })
+    const [a, b] = await Promise.all([start(0, REDIS_URL), start(1, bLink.url)])
+    const ta = tandemClient(a.url)
+    const tb = tandemClient(b.url)
+    stops.push(
+      () => ta.destroy(),
+      () => tb.destroy(),
+    )
+    const ha = ta.doc('half')
+    const hb = tb.doc('half')
+    ha.doc.getMap('m').set('a', 1)
+    await waitUntil('B to see A through Redis', () => hb.doc.getMap('m').get('a') === 1)
+
+    bLink.cut()
+    await waitUntil('B names pub/sub as down', async () => {
+      const r = await http(b.url, '/readyz')
+      return r.status === 503
+    })
+    hb.doc.getMap('m').set('b-while-cut', 2)
+    ha.doc.getMap('m').set('a-while-cut', 3)
+    await Promise.all([ha.whenSaved(), hb.whenSaved()])
+    bLink.restore()
+    await waitUntil(
+      'both converge: B reads what A committed, and A is told to read what B committed',
+      () =>
+        [ha, hb].every((h) => h.doc.getMap('m').get('b-while-cut') === 2 && h.doc.getMap('m').get('a-while-cut') === 3),
+      { timeoutMs: 20_000 },
+    )
+  })
 })

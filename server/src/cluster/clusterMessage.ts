@@ -9,9 +9,14 @@ export type ClusterMessage =
   | { kind: 'deleted' | 'restored'; from: string; update: Uint8Array }
   /** An instance started serving the document: the others answer with their clients' presence. */
   | { kind: 'presence-query'; from: string; update: Uint8Array }
+  /**
+   * The sender's link to the others was down: what it published meanwhile is lost, though it is
+   * in storage. Receivers read the document from storage again.
+   */
+  | { kind: 'resync'; from: string; update: Uint8Array }
 
 // Appended only: the index is the wire value, and instances of two versions may share a channel.
-const KINDS = ['update', 'awareness', 'records', 'deleted', 'restored', 'presence-query'] as const
+const KINDS = ['update', 'awareness', 'records', 'deleted', 'restored', 'presence-query', 'resync'] as const
 
 export function encodeClusterMessage(m: ClusterMessage): Uint8Array {
   const e = encoding.createEncoder()

@@ -33,6 +33,7 @@ export class RoomRegistry {
           else if (m.kind === 'deleted') room?.markDeleted(Date.now())
           else if (m.kind === 'restored') room?.undelete()
           else if (m.kind === 'presence-query') room?.announcePresence()
+          else if (m.kind === 'resync') room?.resync()
         }),
       )
     }

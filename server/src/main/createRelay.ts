@@ -208,6 +208,11 @@ export async function createRelay(options: RelayOptions = {}): Promise<EmbeddedR
   pubsub?.onResync(() => {
     registry.resync()
     for (const collection of records.collections()) records.remoteCommitted(collection)
+    // The others missed what this instance published while its link was down, and may have
+    // resynced before it was stored: tell them to read again. (Refused again while the link
+    // is still not up; the resync its return triggers sends it then.)
+    for (const room of registry.values()) cluster?.publish(room.name, 'resync', new Uint8Array(0))
+    for (const collection of records.collections()) cluster?.publishRecords(collection)
   })
   const conns = new Set<Connection>()
   const serverDocs = new Set<ServerDocument>()
