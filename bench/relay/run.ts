@@ -1,6 +1,7 @@
 // bench/relay: Tandem, @y/websocket-server, Hocuspocus and a raw forwarder side by side.
 // Usage: node --import tsx bench/relay/run.ts [--quick] [--only tandem,raw] [--scenarios fanout,ramp,cold,idle]
 // Prints one markdown table and writes it to bench/results/relay-<quick|full>.md.
+import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -126,6 +127,9 @@ function report(results: ServerResult[], edits: EditLog, seconds: number): strin
 
 async function main(): Promise<number> {
   const t0 = performance.now()
+  // Tandem is measured as users run it, compiled: build it now, so the run is never stale.
+  const build = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' })
+  if (build.status !== 0) throw new Error('npm run build failed')
   if (!pinSelf(GENERATOR_CORE)) log('taskset not found: servers and generator are not pinned')
   const tmp = mkdtempSync(join(tmpdir(), 'tandem-relay-bench-'))
   const results: ServerResult[] = []

@@ -25,12 +25,13 @@ export const servers: ServerSpec[] = [
     label: 'Tandem',
     flavour: 'yws',
     persists: true,
-    // From sources (tsx) like the tests, so a benchmark never runs a stale build.
-    available: (root) => existsSync(join(root, 'server/bin/tandem-server-dev.mjs')),
+    // The binary as users run it (compiled and bundled, no TypeScript loader); run.ts builds it
+    // first, so a benchmark never runs a stale build.
+    available: (root) => existsSync(join(root, 'server/dist/tandem-server.js')),
     args: (root, port, dir) => ({
       // The per-connection rate limits (default 1,000 messages/s, 1 MiB/s) are raised: the
       // cold-load writer pushes 100,000 updates through one socket, and the references have none.
-      args: [join(root, 'server/bin/tandem-server-dev.mjs'), '--port', String(port), '--data', dir],
+      args: [join(root, 'server/bin/tandem-server.mjs'), '--port', String(port), '--data', dir],
       env: { TANDEM_MAX_MESSAGES_PER_SECOND: '1000000000', TANDEM_MAX_BYTES_PER_SECOND: '1000000000000' },
     }),
     ready: /listening on ws:\/\//,
