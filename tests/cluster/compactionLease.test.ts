@@ -1,30 +1,19 @@
 import { PostgresDocStorage } from '@tandem/server'
 import pg from 'pg'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { tandemClient } from '../client/tandemClient.ts'
-import { killAllServers, type ServerProcess, spawnServer } from '../helpers/serverProcess.ts'
-import {
-  dropSchema,
-  POSTGRES_URL,
-  postgresAvailable,
-  REDIS_URL,
-  redisAvailable,
-  uniqueSchema,
-} from '../helpers/services.ts'
-import { makeTempDir, removeDir } from '../helpers/tempDir.ts'
+import { cleanupAfterAll, clusterAvailable, clusterRig } from '../helpers/clusterRig.ts'
+import type { ServerProcess } from '../helpers/serverProcess.ts'
+import { POSTGRES_URL } from '../helpers/services.ts'
 import { waitUntil } from '../helpers/wait.ts'
 
 // A real pause of a real process: the compaction lease holder is SIGSTOPped while it holds the
 // lease and has not written its checkpoint yet, kept stopped past the lease while the other
 // instance takes the lease and checkpoints, then let go. Its stale checkpoint must be refused.
 
-const available = (await postgresAvailable()) && (await redisAvailable())
-const stops: (() => Promise<void> | void)[] = []
-afterAll(async () => {
-  for (const s of stops.splice(0).reverse()) await s()
-  killAllServers()
-})
+const available = await clusterAvailable()
+const stops = cleanupAfterAll()
 
 const LEASE_MS = 1_500
 const DOC = 'leased'
@@ -36,30 +25,17 @@ interface LeaseRow {
 
 describe.runIf(available)('compaction lease across two instances', () => {
   it('a holder paused past its lease cannot overwrite the newer checkpoint, and nothing acked is lost', async () => {
-    const schema = uniqueSchema('tandem_lease')
-    const dir = await makeTempDir('lease')
+    const rig = await clusterRig('lease', stops)
+    const { schema } = rig
     const db = new pg.Client({ connectionString: POSTGRES_URL })
     await db.connect()
-    stops.push(
-      () => dropSchema(schema),
-      () => removeDir(dir),
-      () => db.end(),
-    )
-    const env = { TANDEM_POSTGRES_SCHEMA: schema, TANDEM_REDIS_PREFIX: `${schema}:` }
+    stops.push(() => db.end())
     const appA = `${schema}_a`
     const withApp = (name: string) => `${POSTGRES_URL}${POSTGRES_URL.includes('?') ? '&' : '?'}application_name=${name}`
     const lease = ['--compact-lease-ms', String(LEASE_MS)]
     // A compacts often; B only when it shuts down, so every lease seen before that is A's.
-    const a = await spawnServer({
-      dataDir: `${dir}/a`,
-      extraArgs: ['--postgres', withApp(appA), '--redis', REDIS_URL, ...lease, '--compact-updates', '10'],
-      env,
-    })
-    let b: ServerProcess | null = await spawnServer({
-      dataDir: `${dir}/b`,
-      extraArgs: ['--postgres', POSTGRES_URL, '--redis', REDIS_URL, ...lease, '--compact-updates', '1000000000'],
-      env,
-    })
+    const a = await rig.start('a', { postgres: withApp(appA), args: [...lease, '--compact-updates', '10'] })
+    let b: ServerProcess | null = await rig.start('b', { args: [...lease, '--compact-updates', '1000000000'] })
     const stopped = new Set<number>()
     const signal = (p: ServerProcess, s: 'SIGSTOP' | 'SIGCONT') => {
       process.kill(p.child.pid!, s)

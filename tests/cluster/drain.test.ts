@@ -1,37 +1,18 @@
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { tandemClient } from '../client/tandemClient.ts'
 import { connectClient } from '../helpers/client.ts'
-import { killAllServers, type ServerProcess, spawnServer } from '../helpers/serverProcess.ts'
-import {
-  dropSchema,
-  POSTGRES_URL,
-  postgresAvailable,
-  REDIS_URL,
-  redisAvailable,
-  uniqueSchema,
-} from '../helpers/services.ts'
+import { cleanupAfterAll, clusterAvailable, clusterRig } from '../helpers/clusterRig.ts'
+import type { ServerProcess } from '../helpers/serverProcess.ts'
 import { startTcpProxy } from '../helpers/tcpProxy.ts'
-import { makeTempDir, removeDir } from '../helpers/tempDir.ts'
 import { sleep, waitUntil } from '../helpers/wait.ts'
 
-const available = (await postgresAvailable()) && (await redisAvailable())
-const stops: (() => Promise<void> | void)[] = []
-afterAll(async () => {
-  for (const s of stops.reverse()) await s()
-  killAllServers()
-})
+const available = await clusterAvailable()
+const stops = cleanupAfterAll()
 
 describe.runIf(available)('graceful drain', () => {
   it('SIGTERM on one instance: its clients reconnect to the other and nothing is lost', async () => {
-    const schema = uniqueSchema('tandem_drain')
-    const dir = await makeTempDir('drain')
-    stops.push(
-      () => dropSchema(schema),
-      () => removeDir(dir),
-    )
-    const env = { TANDEM_POSTGRES_SCHEMA: schema, TANDEM_REDIS_PREFIX: `${schema}:` }
-    const start = (i: number) =>
-      spawnServer({ dataDir: `${dir}/${i}`, extraArgs: ['--postgres', POSTGRES_URL, '--redis', REDIS_URL], env })
+    const rig = await clusterRig('drain', stops)
+    const start = (i: number) => rig.start(i)
     const a: ServerProcess = await start(0)
     const b: ServerProcess = await start(1)
     // Everyone lands on A first; B takes over when A drains.

@@ -1,15 +1,6 @@
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { tandemClient } from '../client/tandemClient.ts'
-import { killAllServers, spawnServer } from '../helpers/serverProcess.ts'
-import {
-  dropSchema,
-  POSTGRES_URL,
-  postgresAvailable,
-  REDIS_URL,
-  redisAvailable,
-  uniqueSchema,
-} from '../helpers/services.ts'
-import { makeTempDir, removeDir } from '../helpers/tempDir.ts'
+import { cleanupAfterAll, clusterAvailable, clusterRig } from '../helpers/clusterRig.ts'
 import { waitUntil } from '../helpers/wait.ts'
 import { settled } from '../records/recordsRig.ts'
 import { pullAll, seqOf, setMutation } from '../records/recordsWire.ts'
@@ -22,24 +13,13 @@ import { pullAll, seqOf, setMutation } from '../records/recordsWire.ts'
 // resync, then silence while its client stayed `synced`); RedisPubSub now resubscribes every
 // channel on every connect.
 
-const available = (await postgresAvailable()) && (await redisAvailable())
-const stops: (() => Promise<void> | void)[] = []
-afterAll(async () => {
-  for (const s of stops.splice(0).reverse()) await s()
-  killAllServers()
-})
+const available = await clusterAvailable()
+const stops = cleanupAfterAll()
 
 describe.runIf(available)('records across two instances on Redis', () => {
   it('commits on A reach a live client on B in sequence order, with no pull by the client', async () => {
-    const schema = uniqueSchema('tandem_recredis')
-    const dir = await makeTempDir('recredis')
-    stops.push(
-      () => dropSchema(schema),
-      () => removeDir(dir),
-    )
-    const env = { TANDEM_POSTGRES_SCHEMA: schema, TANDEM_REDIS_PREFIX: `${schema}:` }
-    const start = (i: number) =>
-      spawnServer({ dataDir: `${dir}/${i}`, extraArgs: ['--postgres', POSTGRES_URL, '--redis', REDIS_URL], env })
+    const rig = await clusterRig('recredis', stops)
+    const start = (i: number) => rig.start(i)
     const a = await start(0)
     const b = await start(1)
     const client = tandemClient(b.url)

@@ -1,40 +1,21 @@
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { tandemClient } from '../client/tandemClient.ts'
+import { cleanupAfterAll, clusterAvailable, clusterRig } from '../helpers/clusterRig.ts'
 import { startCutProxy } from '../helpers/cutProxy.ts'
-import { killAllServers, spawnServer } from '../helpers/serverProcess.ts'
-import {
-  dropSchema,
-  POSTGRES_URL,
-  postgresAvailable,
-  REDIS_URL,
-  redisAvailable,
-  uniqueSchema,
-} from '../helpers/services.ts'
-import { makeTempDir, removeDir } from '../helpers/tempDir.ts'
+import { REDIS_URL } from '../helpers/services.ts'
 import { waitUntil } from '../helpers/wait.ts'
 
-const available = (await postgresAvailable()) && (await redisAvailable())
-const stops: (() => Promise<void> | void)[] = []
-afterAll(async () => {
-  for (const s of stops.splice(0).reverse()) await s()
-  killAllServers()
-})
+const available = await clusterAvailable()
+const stops = cleanupAfterAll()
 
 const http = (url: string, path: string) => fetch(`${url.replace('ws:', 'http:')}${path}`)
 
 describe.runIf(available)('Redis outage', () => {
   it('each instance keeps serving its own clients, and they converge when Redis returns', async () => {
-    const schema = uniqueSchema('tandem_redisout')
-    const dir = await makeTempDir('redisout')
+    const rig = await clusterRig('redisout', stops)
     const redis = await startCutProxy(REDIS_URL)
-    stops.push(
-      () => dropSchema(schema),
-      () => removeDir(dir),
-      () => redis.close(),
-    )
-    const env = { TANDEM_POSTGRES_SCHEMA: schema, TANDEM_REDIS_PREFIX: `${schema}:` }
-    const start = (i: number) =>
-      spawnServer({ dataDir: `${dir}/${i}`, extraArgs: ['--postgres', POSTGRES_URL, '--redis', redis.url], env })
+    stops.push(() => redis.close())
+    const start = (i: number) => rig.start(i, { redis: redis.url })
     const [a, b] = await Promise.all([start(0), start(1)])
     const ta = tandemClient(a.url)
     const tb = tandemClient(b.url)
@@ -70,19 +51,12 @@ describe.runIf(available)('Redis outage', () => {
   })
 
   it('an instance whose own Redis link was cut tells the others to read again: nothing it committed meanwhile is missed', async () => {
-    const schema = uniqueSchema('tandem_redishalf')
-    const dir = await makeTempDir('redishalf')
+    const rig = await clusterRig('redishalf', stops)
     // Only B's link goes through the proxy: A never loses Redis, so nothing makes it resync
     // unless B says so.
     const bLink = await startCutProxy(REDIS_URL)
-    stops.push(
-      () => dropSchema(schema),
-      () => removeDir(dir),
-      () => bLink.close(),
-    )
-    const env = { TANDEM_POSTGRES_SCHEMA: schema, TANDEM_REDIS_PREFIX: `${schema}:` }
-    const start = (i: number, redis: string) =>
-      spawnServer({ dataDir: `${dir}/${i}`, extraArgs: ['--postgres', POSTGRES_URL, '--redis', redis], env })
+    stops.push(() => bLink.close())
+    const start = (i: number, redis: string) => rig.start(i, { redis })
     const [a, b] = await Promise.all([start(0, REDIS_URL), start(1, bLink.url)])
     const ta = tandemClient(a.url)
     const tb = tandemClient(b.url)

@@ -74,19 +74,9 @@ export function upgradeHandler(o: UpgradeOptions) {
       const conn = new Connection(ws, nextConnId++, ctx.limits.maxBufferedBytes, ctx.log, ctx.metrics)
       conn.request = requestInfo(req)
       const untrack = o.track(conn, ip)
-      if (hocuspocus) {
-        const session = new HocuspocusSession(sessionDeps, conn)
-        acceptSocket(ctx, conn, {
-          frame: (f) => session.handle(f),
-          closed: () => {
-            untrack()
-            session.closed()
-          },
-        })
-        return
-      }
-      if (tandem) {
-        const session = new TandemSession(sessionDeps, conn)
+      if (hocuspocus || tandem) {
+        // Both sessions multiplex documents on the socket and answer frames the same way.
+        const session = hocuspocus ? new HocuspocusSession(sessionDeps, conn) : new TandemSession(sessionDeps, conn)
         acceptSocket(ctx, conn, {
           frame: (f) => session.handle(f),
           closed: () => {

@@ -1,6 +1,7 @@
 import type pg from 'pg'
 import type { AppendEntry, DocInfo, DocStorage, StoredDoc } from '../DocStorage.ts'
 import { FencedOut } from '../FencedOut.ts'
+import { inTransaction } from './inTransaction.ts'
 import { migrate, quoteIdent } from './postgresSchema.ts'
 
 export interface PostgresDocStorageOptions {
@@ -49,26 +50,12 @@ export class PostgresDocStorage implements DocStorage {
   /** Every operation is tracked, so close() can let the ones under way finish first. */
   private tx<T>(mode: string, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('PostgresDocStorage is closed'))
-    const run = this.runTx(mode, fn)
+    const run = inTransaction(this.pool, mode, fn)
     this.inflight.add(run)
     void run.finally(() => this.inflight.delete(run)).catch(() => {})
     return run
   }
 
-  private async runTx<T>(mode: string, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect()
-    try {
-      await client.query(`BEGIN ${mode}`)
-      const result = await fn(client)
-      await client.query('COMMIT')
-      return result
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {})
-      throw err
-    } finally {
-      client.release()
-    }
-  }
 
   private static lockDocs(client: pg.PoolClient, docs: Iterable<string>): Promise<unknown> {
     // Sorted, so two batches locking the same documents cannot deadlock.

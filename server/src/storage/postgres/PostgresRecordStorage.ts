@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type pg from 'pg'
 import type { ChangesRead, Decide, RecordRow, RecordStorage, WriteItem, WriteOutcome } from '../RecordStorage.ts'
+import { inTransaction } from './inTransaction.ts'
 import type { PostgresDocStorage } from './PostgresDocStorage.ts'
 
 interface Row {
@@ -28,19 +29,8 @@ const toRow = (r: Row): RecordRow => ({
 export class PostgresRecordStorage implements RecordStorage {
   constructor(private readonly docs: PostgresDocStorage) {}
 
-  private async tx<T>(mode: string, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    const c = await this.docs.pool.connect()
-    try {
-      await c.query(`BEGIN ${mode}`)
-      const result = await fn(c)
-      await c.query('COMMIT')
-      return result
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => {})
-      throw err
-    } finally {
-      c.release()
-    }
+  private tx<T>(mode: string, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.docs.pool, mode, fn)
   }
 
   async epoch(): Promise<string> {

@@ -1,6 +1,7 @@
 import type pg from 'pg'
 import { type ChainLink, type ChainRow, rebuildVersion, unlink, VersionChain } from '../VersionChain.ts'
 import type { NewVersion, VersionInfo, VersionStorage } from '../VersionStorage.ts'
+import { inTransaction } from './inTransaction.ts'
 import type { PostgresDocStorage } from './PostgresDocStorage.ts'
 
 interface Row {
@@ -63,20 +64,12 @@ export class PostgresVersionStorage implements VersionStorage {
     return new PostgresVersionStorage(docs, now)
   }
 
-  private async tx<T>(doc: string, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    const c = await this.docs.pool.connect()
-    try {
-      await c.query('BEGIN')
+  /** A write transaction holding the document's lock: adds and removals of one document are serial. */
+  private tx<T>(doc: string, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.docs.pool, '', async (c) => {
       await lockDoc(c, doc)
-      const result = await fn(c)
-      await c.query('COMMIT')
-      return result
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => {})
-      throw err
-    } finally {
-      c.release()
-    }
+      return fn(c)
+    })
   }
 
   async add(v: NewVersion): Promise<VersionInfo> {
@@ -125,18 +118,7 @@ export class PostgresVersionStorage implements VersionStorage {
 
   async state(doc: string, id: number): Promise<Uint8Array | null> {
     // One snapshot for both reads, so a retention pass in between cannot tear the chain.
-    const c = await this.docs.pool.connect()
-    try {
-      await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
-      const state = await this.read(c, doc, id)
-      await c.query('COMMIT')
-      return state
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => {})
-      throw err
-    } finally {
-      c.release()
-    }
+    return inTransaction(this.docs.pool, 'ISOLATION LEVEL REPEATABLE READ READ ONLY', (c) => this.read(c, doc, id))
   }
 
   private async read(c: pg.PoolClient, doc: string, id: number): Promise<Uint8Array | null> {
