@@ -56,7 +56,6 @@ export class PostgresDocStorage implements DocStorage {
     return run
   }
 
-
   private static lockDocs(client: pg.PoolClient, docs: Iterable<string>): Promise<unknown> {
     // Sorted, so two batches locking the same documents cannot deadlock.
     const sorted = [...new Set(docs)].sort()
