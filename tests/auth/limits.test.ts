@@ -130,6 +130,16 @@ describe('limits: each has a named close code or HTTP status, and a metric', () 
     expect(await withTimeout('the close', s.closed, 3_000)).toBe(CloseCode.Unauthorized)
   })
 
+  it('pre-auth: a Hocuspocus socket (the root path) that never sends Auth is closed with 4401', async () => {
+    const r = await relay({ preAuthTimeoutMs: 300 })
+    const raw = await openRaw(r.url)
+    try {
+      expect((await withTimeout('the close', raw.closed, 3_000)).code).toBe(CloseCode.Unauthorized)
+    } finally {
+      raw.ws.terminate()
+    }
+  })
+
   it('origins: an upgrade from an origin not on the list gets HTTP 403', async () => {
     const r = await relay({ allowedOrigins: ['http://app.example'] })
     const status = await new Promise<number>((resolve) => {

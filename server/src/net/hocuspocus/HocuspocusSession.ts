@@ -41,6 +41,8 @@ export class HocuspocusSession {
   private readonly authenticating = new Map<string, HocuspocusFrame[]>()
   private readonly connected = new Map<string, ConnectEvent>()
   private readonly pinger: ReturnType<typeof setInterval>
+  /** Cancels the deadline for the first document; null once one opened. */
+  private cancelPreAuth: (() => void) | null
 
   constructor(
     private readonly ctx: SessionDeps,
@@ -48,6 +50,11 @@ export class HocuspocusSession {
   ) {
     this.pinger = setInterval(() => conn.send(HOCUSPOCUS_PING), PING_MS)
     this.pinger.unref()
+    // As for Tandem's Hello: a socket that never opens a document would hold a connection
+    // slot (and the per-IP budget) for ever without proving it may.
+    this.cancelPreAuth = setTimeoutAt(() => {
+      if (this.channels.size === 0 && this.authenticating.size === 0) conn.close(CloseCode.Unauthorized, 'no document opened in time')
+    }, Date.now() + ctx.limits.preAuthTimeoutMs)
   }
 
   /** Handles one frame; throws ProtocolError for bad input (the caller closes the socket). */
@@ -148,6 +155,8 @@ export class HocuspocusSession {
     const channel = new HocuspocusChannel(doc, this.ctx.rooms.get(doc), access, this.conn, (c) => this.left(c))
     this.channels.set(doc, channel)
     this.connected.set(doc, event)
+    this.cancelPreAuth?.()
+    this.cancelPreAuth = null
     if (Number.isFinite(access.expiresAt))
       channel.cancelExpiry = setTimeoutAt(
         () => channel.close(CloseCode.Unauthorized, 'token expired'),
@@ -176,6 +185,7 @@ export class HocuspocusSession {
   /** The socket closed: every document leaves its room. */
   closed(): void {
     clearInterval(this.pinger)
+    this.cancelPreAuth?.()
     this.authenticating.clear()
     for (const channel of [...this.channels.values()]) channel.detach()
   }
