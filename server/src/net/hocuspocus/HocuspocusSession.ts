@@ -53,7 +53,8 @@ export class HocuspocusSession {
     // As for Tandem's Hello: a socket that never opens a document would hold a connection
     // slot (and the per-IP budget) for ever without proving it may.
     this.cancelPreAuth = setTimeoutAt(() => {
-      if (this.channels.size === 0 && this.authenticating.size === 0) conn.close(CloseCode.Unauthorized, 'no document opened in time')
+      if (this.channels.size === 0 && this.authenticating.size === 0)
+        conn.close(CloseCode.Unauthorized, 'no document opened in time')
     }, Date.now() + ctx.limits.preAuthTimeoutMs)
   }
 
