@@ -54,6 +54,20 @@ await esbuild.build({
 // The compaction worker is started by URL next to the module that starts it: the bundle too.
 copyFileSync(join(root, 'server/src/docs/compaction/compactWorker.mjs'), join(root, 'server/dist/compactWorker.mjs'))
 
+// The shared engine as one self-contained module, for apps that serve it as a static file
+// rather than letting their bundler build `@tandem/client/shared-worker`.
+await esbuild.build({
+  entryPoints: [join(root, 'packages/client/dist/engine/sharedWorker.js')],
+  outfile: join(root, 'packages/client/dist/tandem-shared-worker.js'),
+  bundle: true,
+  platform: 'browser',
+  format: 'esm',
+  target: 'es2022',
+  minify: true,
+  legalComments: 'eof',
+  logLevel: 'warning',
+})
+
 // tsc rewrites `./x.ts` to `./x.js` in the JavaScript it emits but not in declarations; a
 // consumer's compiler (and are-the-types-wrong) expects declarations to name the .js files.
 const relativeTs = /((?:from|import)\s*\(?\s*)(['"])(\.{1,2}\/[^'"]*?)\.ts\2/g

@@ -9,6 +9,7 @@ export const sourceEntries = {
   '@tandem/protocol': at('packages/protocol/src/index.ts'),
   '@tandem/records': at('packages/records/src/index.ts'),
   '@tandem/client': at('packages/client/src/index.ts'),
+  '@tandem/client/shared-worker': at('packages/client/src/engine/sharedWorker.ts'),
   '@tandem/editor': at('packages/editor/src/index.ts'),
   '@tandem/react': at('packages/react/src/index.ts'),
   '@tandem/server': at('server/src/index.ts'),
@@ -17,8 +18,8 @@ export const sourceEntries = {
   '@tandem/testing/browser': at('packages/testing/src/browser.ts'),
 }
 
-/** Vite `resolve.alias` entries: exact package names only. */
+/** Vite `resolve.alias` entries: exact package names only, keeping a query (`?sharedworker`). */
 export const sourceAliases = Object.entries(sourceEntries).map(([name, path]) => ({
-  find: new RegExp(`^${name.replace('/', '\\/')}$`),
-  replacement: path,
+  find: new RegExp(`^${name.replaceAll('/', '\\/')}(\\?.*)?$`),
+  replacement: `${path}$1`,
 }))

@@ -47,7 +47,8 @@ async function registrationId(cdp: CDPSession, origin: string): Promise<string> 
 it('sends offline edits and records with every page closed, when the sync fires', async () => {
   const doc = 'background'
   const device = await rig.device('bg')
-  const page = await rig.open(device, doc, 'Ann')
+  // A socket per tab: the offline device below is Playwright's emulation (see E2eRig.open).
+  const page = await rig.open(device, doc, 'Ann', undefined, 'tab')
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready
   })

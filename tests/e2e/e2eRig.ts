@@ -47,11 +47,15 @@ export class E2eRig {
     return context
   }
 
-  /** Opens document `doc` as user `user` in a new tab of `context`, waiting for the editor. */
-  async open(context: BrowserContext, doc: string, user: string, color?: string): Promise<Page> {
+  /**
+   * Opens document `doc` as user `user` in a new tab of `context`, waiting for the editor.
+   * `engine: 'tab'` gives the tab a socket of its own instead of the SharedWorker's: Playwright's
+   * offline emulation (`context.setOffline`) reaches pages but not shared workers.
+   */
+  async open(context: BrowserContext, doc: string, user: string, color?: string, engine?: 'tab'): Promise<Page> {
     const page = await context.newPage()
     page.on('pageerror', (e) => process.stderr.write(`[page error] ${e.message}\n`))
-    const q = new URLSearchParams({ doc, name: user, ...(color ? { color } : {}) })
+    const q = new URLSearchParams({ doc, name: user, ...(color ? { color } : {}), ...(engine ? { engine } : {}) })
     await page.goto(`${this.http}/?${q}`)
     await page.locator('.ProseMirror').waitFor({ timeout: 15_000 })
     return page

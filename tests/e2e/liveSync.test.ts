@@ -37,6 +37,28 @@ it('syncs live between two devices and shows the remote caret with name and colo
   await ann.screenshot({ path: join(picture, 'two-users.png') })
 })
 
+it('three tabs of one browser share one socket (the SharedWorker engine); a second browser has its own', async () => {
+  const connections = async () => {
+    const text = await (await fetch(`${rig.http}/metrics`)).text()
+    return Number(/^tandem_connections (\d+)$/m.exec(text)?.[1] ?? Number.NaN)
+  }
+  const before = await connections()
+  expect(before).toBeGreaterThanOrEqual(0)
+  const device = await rig.device('tabs')
+  const tabs = [
+    await rig.open(device, 'engine', 'Ann'),
+    await rig.open(device, 'engine', 'Ann'),
+    await rig.open(device, 'engine', 'Ann'),
+  ]
+  const other = await rig.open(await rig.device('other'), 'engine', 'Bob')
+  await tabs[0]!.locator('.ProseMirror').click()
+  await tabs[0]!.keyboard.type('one socket.')
+  for (const page of [...tabs, other])
+    await expect.poll(() => editorText(page), { timeout: 10_000 }).toBe('one socket.')
+  for (const page of [...tabs, other]) await waitForSaved(page)
+  expect(await connections()).toBe(before + 2)
+})
+
 it('undo takes back only my own changes', async () => {
   const ann = await rig.open(await rig.device('ann-undo'), 'undo', 'Ann')
   const bob = await rig.open(await rig.device('bob-undo'), 'undo', 'Bob')

@@ -145,7 +145,8 @@ it.each(['mine', 'theirs'] as const)(
     const authority = await E2eRig.start(['--authority-collections', boardCollection(doc)])
     try {
       const openOn = async (context: BrowserContext, user: string) => {
-        const page = await authority.open(context, doc, user)
+        // A socket per tab: the offline device below is Playwright's emulation (see E2eRig.open).
+        const page = await authority.open(context, doc, user, undefined, 'tab')
         await page.locator('[data-testid="records-board"] > summary').click()
         return page
       }

@@ -117,6 +117,41 @@ describeRecordStorage('SqliteRecordStorage (packed)', harness((file) => new Sqli
     expect(r.stdout).toMatch(/Tests\s+22 passed \(22\)/)
   })
 
+  it('ship the shared engine: @tandem/client/shared-worker for bundlers, one self-contained module to serve', async () => {
+    const client = packed.find((p) => p.name === '@tandem/client')!.files.map((f) => f.path)
+    expect(client).toContain('dist/engine/sharedWorker.js')
+    expect(client).toContain('dist/engine/sharedWorker.d.ts')
+    expect(client).toContain('dist/tandem-shared-worker.js')
+    // The bundle runs where a SharedWorker would: its onconnect gets a port, and three "tabs"
+    // (Tandem clients of the packed @tandem/client) sync through the one socket it opens.
+    const script = `import { WebSocket } from 'ws'
+import { createTandem } from '@tandem/client'
+globalThis.WebSocket = WebSocket
+await import(new URL(import.meta.resolve('@tandem/client/shared-worker.bundle.js')).href)
+const tabs = [0, 1, 2].map(() => createTandem({ url: process.argv[2], storage: 'memory', crossTab: false, sharedWorker: () => {
+  const { port1, port2 } = new MessageChannel()
+  globalThis.onconnect({ ports: [port2] })
+  return { port: port1 }
+} }))
+tabs.forEach((t, i) => t.doc('packed-engine').doc.getText('t').insert(0, String(i)))
+await Promise.all(tabs.map((t) => t.doc('packed-engine').whenSaved()))
+const deadline = Date.now() + 10000
+while (tabs.some((t) => t.doc('packed-engine').doc.getText('t').length < 3) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+const metrics = await (await fetch(process.argv[2].replace(/^ws/, 'http') + '/metrics')).text()
+console.log(JSON.stringify({ texts: tabs.map((t) => t.doc('packed-engine').doc.getText('t').toString().length), connections: /^tandem_connections (\\d+)$/m.exec(metrics)?.[1] }))
+tabs.forEach((t) => t.destroy())
+process.exit(0)
+`
+    writeFileSync(join(app, 'engine.mjs'), script)
+    const before = await connectionsOf(server.url)
+    const out = JSON.parse(run(process.execPath, ['engine.mjs', server.url], app, 60_000).trim()) as {
+      texts: number[]
+      connections: string
+    }
+    expect(out.texts).toEqual([3, 3, 3])
+    expect(Number(out.connections)).toBe(before + 1)
+  })
+
   it('run the relay binary without tsx: --version, --help', () => {
     const bin = join(app, 'node_modules/.bin/tandem-server')
     expect(run(bin, ['--version'], app).trim()).toBe('0.1.0')
@@ -296,6 +331,13 @@ describe('the examples, built with Vite from the packed packages', () => {
     await typeAndSee(pages, '[data-testid=editor]', 'typed in React')
   })
 })
+
+async function connectionsOf(url: string): Promise<number> {
+  const text = await (await fetch(`${url.replace(/^ws/, 'http')}/metrics`)).text()
+  const n = Number(/^tandem_connections (\d+)$/m.exec(text)?.[1])
+  if (!Number.isInteger(n)) throw new Error(`no tandem_connections in the relay's metrics: ${text.slice(0, 200)}`)
+  return n
+}
 
 function readJson(file: string): { version: string } {
   return JSON.parse(readFileSync(file, 'utf8'))

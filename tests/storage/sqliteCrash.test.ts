@@ -28,6 +28,9 @@ it('keeps every append that resolved before a kill -9', async () => {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const reported = new Set<number>()
+  // Killed after 300 resolved appends, or 5 s after the first one on a slow (busy) disk: the
+  // check is that what resolved survived, however many that is.
+  let firstReportAt = 0
   let stderr = ''
   let buffered = ''
   child.stderr.setEncoding('utf8')
@@ -43,8 +46,10 @@ it('keeps every append that resolved before a kill -9', async () => {
       const m = /^committed (\d+)$/.exec(line)
       if (m) reported.add(Number(m[1]))
     }
+    if (reported.size > 0 && firstReportAt === 0) firstReportAt = Date.now()
+    const enough = reported.size >= 300 || (reported.size >= 10 && Date.now() - firstReportAt > 5_000)
     // synchronously, in the same tick as reading the report: no time for a lazy flush
-    if (reported.size >= 300 && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    if (enough && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
   })
   const exit = await withTimeout(
     'append child to be killed',
@@ -57,7 +62,7 @@ it('keeps every append that resolved before a kill -9', async () => {
     )
   })
   expect(exit, stderr).toBe('SIGKILL')
-  expect(reported.size).toBeGreaterThanOrEqual(300)
+  expect(reported.size).toBeGreaterThanOrEqual(10)
 
   const storage = new SqliteDocStorage({ file })
   try {

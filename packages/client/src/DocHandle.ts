@@ -8,7 +8,7 @@ import { LocalPersistence } from './LocalPersistence.ts'
 import { Observable } from './Observable.ts'
 import { FROM_OTHER_TAB, FROM_SERVER, FROM_STORE } from './origins.ts'
 import { PendingChanges } from './PendingChanges.ts'
-import type { Transport } from './Transport.ts'
+import type { SyncTransport } from './SyncTransport.ts'
 
 export type SyncState = 'offline' | 'connecting' | 'syncing' | 'saved'
 
@@ -35,7 +35,7 @@ export interface User {
 
 export interface DocHandleOptions {
   store: DocStore
-  transport: Transport
+  transport: SyncTransport
   crossTabName: string | null
   user?: User
   onError?: (error: Error) => void

@@ -13,7 +13,7 @@ import * as awarenessProtocol from 'y-protocols/awareness'
 import * as Y from 'yjs'
 import { FROM_SERVER } from './origins.ts'
 import type { PendingChanges } from './PendingChanges.ts'
-import type { ChannelHandler, Transport } from './Transport.ts'
+import type { ChannelHandler, SyncTransport } from './SyncTransport.ts'
 
 export interface CheckInReport {
   match: boolean
@@ -56,7 +56,7 @@ export class DocSync implements ChannelHandler {
     private readonly doc: Y.Doc,
     private readonly awareness: awarenessProtocol.Awareness,
     private readonly pending: PendingChanges,
-    private readonly transport: Transport,
+    private readonly transport: SyncTransport,
     private readonly events: DocSyncEvents,
   ) {
     this.channel = transport.open(name, this)

@@ -7,17 +7,9 @@ import {
   type TandemMessage,
 } from '@tandem/protocol'
 import { Observable } from './Observable.ts'
+import type { ChannelHandler, ConnectionState, SyncTransport } from './SyncTransport.ts'
 
-export type ConnectionState = 'offline' | 'connecting' | 'connected'
-
-/** What a document (later also a record collection) plugs into the one socket. */
-export interface ChannelHandler {
-  /** The socket is (re)connected and the channel subscribed: start syncing. */
-  opened(): void
-  message(m: TandemMessage): void
-  /** The socket is gone; the channel will be opened again on reconnect. */
-  closed(): void
-}
+export type { ChannelHandler, ConnectionState }
 
 export interface TransportOptions {
   /** Server base URL, e.g. ws://127.0.0.1:1234. */
@@ -46,7 +38,7 @@ interface ChannelEntry {
  * jitter, immediately again on the browser's `online` event, and an application-level ping
  * that notices a dead link (which TCP may not report for minutes).
  */
-export class Transport {
+export class Transport implements SyncTransport {
   readonly state = new Observable<ConnectionState>('offline')
   /** Consecutive failed attempts; the next delay grows with it. */
   attempts = 0

@@ -1,10 +1,13 @@
 import { DocHandle, type User } from './DocHandle.ts'
 import { type DocStore, MemoryStore } from './DocStore.ts'
+import type { LockManagerLike } from './engine/EngineLink.ts'
+import { WorkerTransport } from './engine/WorkerTransport.ts'
 import { IndexedDbDocStore } from './IndexedDbDocStore.ts'
 import { IndexedDbRecordStore } from './records/IndexedDbRecordStore.ts'
 import { RecordCollection } from './records/RecordCollection.ts'
 import { MemoryRecordStore, type RecordStore } from './records/RecordStore.ts'
-import { type ConnectionState, Transport, type TransportOptions } from './Transport.ts'
+import type { ConnectionState, SyncTransport } from './SyncTransport.ts'
+import { Transport, type TransportOptions } from './Transport.ts'
 
 export interface TandemOptions {
   /** Server base URL, e.g. ws://127.0.0.1:1234 (documents are not part of it). */
@@ -26,6 +29,13 @@ export interface TandemOptions {
   getToken?: () => string | Promise<string>
   /** Records: where to keep them (default follows `storage`), and a clock id/source for tests. */
   records?: { store?: RecordStore; nodeId?: string; wallClock?: () => number }
+  /**
+   * Shares one socket among every tab of the origin: returns the engine's SharedWorker, e.g.
+   * `() => new SharedWorker(new URL('@tandem/client/shared-worker', import.meta.url), { type: 'module' })`
+   * (or Vite's `?sharedworker` import of it). Where the browser has no SharedWorker, or it cannot
+   * be started, this client keeps a socket of its own.
+   */
+  sharedWorker?: () => { port: MessagePort }
   /** Tuning for tests; the defaults suit production. */
   transport?: Pick<TransportOptions, 'pingMs' | 'deadAfterMs' | 'backoff'>
 }
@@ -36,7 +46,7 @@ export interface Tandem {
   /** The record collection `name` (field-level LWW), opened once per client. */
   records(name: string): RecordCollection
   /** The one socket's state. */
-  readonly connection: Transport['state']
+  readonly connection: SyncTransport['state']
   /** The "offline switch": pause or resume the network; local work goes on either way. */
   setOnline(online: boolean): void
   /**
@@ -75,13 +85,15 @@ export function createTandem(options: TandemOptions): Tandem {
         ? new MemoryStore()
         : storage
   const crossTab = options.crossTab ?? storage === 'indexeddb'
-  const transport = new Transport({
-    url: options.url,
-    WebSocket: options.WebSocket,
-    onError: options.onError,
-    getToken: options.getToken,
-    ...options.transport,
-  })
+  const transport =
+    sharedTransport(options) ??
+    new Transport({
+      url: options.url,
+      WebSocket: options.WebSocket,
+      onError: options.onError,
+      getToken: options.getToken,
+      ...options.transport,
+    })
   const docs = new Map<string, DocHandle>()
   const collections = new Map<string, RecordCollection>()
   const recordStore =
@@ -154,4 +166,36 @@ export function createTandem(options: TandemOptions): Tandem {
       recordStore.close()
     },
   }
+}
+
+/** The engine's socket when a SharedWorker is asked for and can be had; null otherwise. */
+function sharedTransport(options: TandemOptions): SyncTransport | null {
+  const start = options.sharedWorker
+  if (!start) return null
+  let first: MessagePort | null
+  try {
+    first = start().port
+  } catch (err) {
+    // A browser without SharedWorker (Chrome on Android) is expected; a failing one is news.
+    if (typeof SharedWorker !== 'undefined')
+      options.onError?.(
+        new Error(`shared worker could not start, using a socket of this tab: ${(err as Error).message}`),
+      )
+    return null
+  }
+  const { backoff, ...tuning } = options.transport ?? {}
+  return new WorkerTransport({
+    url: options.url,
+    // Later calls start the engine again after it stopped answering.
+    connect: () => {
+      const port = first ?? start().port
+      first = null
+      return port
+    },
+    // A random source cannot cross to the worker; the engine's own jitter is as good.
+    tuning: { ...tuning, backoff: backoff && { baseMs: backoff.baseMs, capMs: backoff.capMs } },
+    getToken: options.getToken,
+    onError: options.onError,
+    locks: (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks,
+  })
 }

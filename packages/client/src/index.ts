@@ -9,6 +9,8 @@ export { DocHandle, type DocStatus, type Progress, type SyncState, type User } f
 export { DocHistory, type DocVersion, HistoryError } from './DocHistory.ts'
 export { type DocStore, MemoryStore, type StoredUpdates, type StoreKey } from './DocStore.ts'
 export type { CheckInReport } from './DocSync.ts'
+export { EngineHost, type EngineHostOptions } from './engine/EngineHost.ts'
+export type { PortLike } from './engine/engineMessages.ts'
 export { type FlushPendingOptions, type FlushReport, flushPending } from './flushPending.ts'
 export { IndexedDbDocStore, type IndexedDbDocStoreOptions } from './IndexedDbDocStore.ts'
 export { Observable } from './Observable.ts'
@@ -28,3 +30,4 @@ export {
   type StoredOutboxEntry,
 } from './records/RecordStore.ts'
 export type { RecordsEvents, RecordsStatus, RejectedEvent } from './records/recordsEvents.ts'
+export type { ChannelHandler, SyncTransport } from './SyncTransport.ts'

@@ -38,6 +38,8 @@ const relayFromQuery = query.get('relay')
  * server's ack and says saved once an edit is on the device. The fixtures must catch it.
  */
 const plant = query.get('plant')
+/** `?engine=shared`: the socket lives in the SharedWorker engine (/engine.js), shared by tabs. */
+const sharedEngine = query.get('engine') === 'shared'
 const defaultUrl = relayFromQuery ?? location.origin.replace(/^http/, 'ws')
 
 let tandem: Tandem | null = null
@@ -86,6 +88,7 @@ const harness = {
       user: options.user,
       onError: (e) => errors.push(e.message),
       transport: { backoff: { baseMs: 100, capMs: 1_000 } },
+      sharedWorker: sharedEngine ? () => new SharedWorker('/engine.js', { type: 'module', name: 'tandem' }) : undefined,
     })
     handle = tandem.doc(options.doc)
     handle.status.subscribe(() => sample('status'))

@@ -6,6 +6,8 @@ import { launchChromium } from './chromium.ts'
 import { type StaticServer, startStaticServer } from './staticServer.ts'
 
 const HARNESS = join(import.meta.dirname, '../harness/harness.ts')
+/** The shared engine, served as /engine.js for the harness's `?engine=shared`. */
+const ENGINE = join(import.meta.dirname, '../../../packages/client/src/engine/sharedWorker.ts')
 
 /**
  * One Chromium per test file plus the harness page on its own static server (so the page
@@ -20,7 +22,7 @@ export interface BrowserRig {
 }
 
 export async function startBrowserRig(): Promise<BrowserRig> {
-  const { dir } = await bundlePage(HARNESS, 'tandem harness')
+  const { dir } = await bundlePage(HARNESS, 'tandem harness', { 'engine.js': ENGINE })
   const web = await startStaticServer(dir)
   let browser: Browser
   try {

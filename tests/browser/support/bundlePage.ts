@@ -13,11 +13,19 @@ export interface BundledPage {
  * temp folder, next to an index.html that loads it. Extra files (e.g. benchmark input) can be
  * written into `dir` afterwards.
  */
-export async function bundlePage(entry: string, title: string): Promise<BundledPage> {
+export async function bundlePage(
+  entry: string,
+  title: string,
+  /** More modules to serve beside the page, by file name (a worker's entry, say). */
+  extra: Record<string, string> = {},
+): Promise<BundledPage> {
   const dir = await mkdtemp(join(tmpdir(), 'tandem-page-'))
   await build({
-    entryPoints: [entry],
-    outfile: join(dir, 'page.js'),
+    entryPoints: {
+      page: entry,
+      ...Object.fromEntries(Object.entries(extra).map(([n, e]) => [n.replace(/\.js$/, ''), e])),
+    },
+    outdir: dir,
     bundle: true,
     format: 'esm',
     platform: 'browser',

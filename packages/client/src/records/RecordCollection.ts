@@ -7,7 +7,7 @@ import {
   recordValues,
 } from '@tandem/records'
 import { Observable } from '../Observable.ts'
-import type { Transport } from '../Transport.ts'
+import type { SyncTransport } from '../SyncTransport.ts'
 import { type ChangeSource, LocalRecords } from './LocalRecords.ts'
 import { deleteMutation, type RecordValues, setMutation } from './localMutations.ts'
 import type { RecordsCheckInReport } from './merkleCheckIn.ts'
@@ -19,7 +19,7 @@ import { INITIAL_STATUS, RecordsEmitter, type RecordsEvents, type RecordsStatus,
 
 export interface RecordCollectionOptions {
   store: RecordStore
-  transport: Transport
+  transport: SyncTransport
   /** BroadcastChannel name for tabs of this browser; null: no cross-tab. */
   crossTabName: string | null
   /** This replica's clock id; default random per instance (two tabs must never share one). */

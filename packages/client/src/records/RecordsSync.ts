@@ -6,7 +6,7 @@ import {
   parseChangesPage,
   parseMutationResults,
 } from '@tandem/records'
-import type { ChannelHandler, Transport } from '../Transport.ts'
+import type { ChannelHandler, SyncTransport } from '../SyncTransport.ts'
 import type { LocalRecords } from './LocalRecords.ts'
 import { MerkleRequests } from './MerkleRequests.ts'
 import { merkleCheckIn, type RecordsCheckInReport } from './merkleCheckIn.ts'
@@ -61,7 +61,7 @@ export class RecordsSync implements ChannelHandler {
 
   constructor(
     private readonly local: LocalRecords,
-    private readonly transport: Transport,
+    private readonly transport: SyncTransport,
     private readonly events: RecordsSyncEvents,
     private readonly options: RecordsSyncOptions,
   ) {
