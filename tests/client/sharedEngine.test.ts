@@ -189,13 +189,22 @@ describe('shared engine: every tab on one socket', () => {
     port1.postMessage({ t: 'hello', tab: 'x', url: relay.url, tuning: {}, hasToken: false })
     port1.postMessage({ t: 'send', m: { type: 2, channel: 1, doc: 'someone-else' } })
     port1.postMessage({ t: 'hello', tab: 'x', url: relay.url, tuning: {}, hasToken: false })
-    await waitUntil('five errors', () => errors.length === 5)
+    // A subject the socket could not encode would throw later, while every tab's channels are
+    // resubscribed: it is refused when it arrives.
+    port1.postMessage({ t: 'open', channel: 2, subject: { kind: 'doc', doc: 42 } })
+    port1.postMessage({ t: 'open', channel: 3, subject: { kind: 'records', collection: 'c', token: 'a' } })
+    port1.postMessage({ t: 'token', channel: 3, token: { not: 'a string' } })
+    await waitUntil('seven errors', () => errors.length === 7)
     expect(errors.join('\n')).toMatch(
-      /not an engine message[\s\S]*expected hello[\s\S]*bad server URL[\s\S]*cannot send/,
+      /not an engine message[\s\S]*expected hello[\s\S]*bad server URL[\s\S]*cannot send[\s\S]*hello sent twice[\s\S]*channel subject[\s\S]*must be a string/,
     )
+    // Resubscribed after a restart, the hostile port's channels and all.
+    await relay.relay.close()
+    const again = await startTestRelay({ port: Number(new URL(relay.url).port) }, relay.dataDir)
+    cleanups.push(() => again.stop())
     good.doc('hostile').doc.getText('t').insert(0, 'unharmed')
     await good.doc('hostile').whenSaved()
-    expect(relay.relay.stats().connections).toBe(1)
+    expect(again.relay.stats().connections).toBe(1)
   })
 
   it('a random schedule of edits, offline switches, tabs leaving and joining converges with nothing lost (seeded)', async () => {

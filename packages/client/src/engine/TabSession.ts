@@ -37,12 +37,16 @@ export class TabSession {
     if (this.gone) return
     switch (m.t) {
       case 'open':
-        if (this.channels.has(m.channel)) throw new Error(`channel ${m.channel} is already open`)
-        this.channels.set(m.channel, { subject: m.subject, shared: null })
+        if (!Number.isSafeInteger(m.channel) || this.channels.has(m.channel))
+          throw new Error(`channel ${m.channel} is already open or not a channel number`)
+        // Checked here, not when the socket subscribes it: a bad subject would throw there, in the
+        // middle of resubscribing every tab's channels.
+        this.channels.set(m.channel, { subject: checkedSubject(m.subject), shared: null })
         if (this.enabled) this.attach(m.channel)
         return
       case 'token': {
         const channel = this.channels.get(m.channel)
+        if (typeof m.token !== 'string') throw new Error('a sync token must be a string')
         if (channel?.subject.kind === 'records') channel.subject.token = m.token
         return
       }
@@ -134,4 +138,12 @@ export class TabSession {
       // A port whose tab is gone: its lock tells the engine soon.
     }
   }
+}
+
+function checkedSubject(subject: ChannelSubject): ChannelSubject {
+  const s = subject as Partial<Record<string, unknown>> | null
+  if (s?.kind === 'doc' && typeof s.doc === 'string') return { kind: 'doc', doc: s.doc }
+  if (s?.kind === 'records' && typeof s.collection === 'string' && typeof s.token === 'string')
+    return { kind: 'records', collection: s.collection, token: s.token }
+  throw new Error('a channel subject is a document name or a collection with its sync token')
 }

@@ -38,6 +38,8 @@ export class WorkerTransport implements SyncTransport {
   private gen = 0
   private destroyed = false
   private link: EngineLink | null = null
+  /** When the unanswered ping was sent; 0 when none is out. */
+  private pingSentAt = 0
   private readonly timer: ReturnType<typeof setInterval>
 
   constructor(private readonly options: WorkerTransportOptions) {
@@ -105,16 +107,29 @@ export class WorkerTransport implements SyncTransport {
     return link
   }
 
-  /** Pings the engine; one silent for `deadAfterMs` is replaced by a fresh one. */
+  /**
+   * Pings the engine; one that leaves a ping unanswered for `deadAfterMs` is replaced by a fresh
+   * one. Counted from the ping, not from the last message: a background tab's timers may fire
+   * once a minute, and a quiet engine is not a dead one.
+   */
   private heartbeat(): void {
     const link = this.link
-    if (!link) return
-    if (Date.now() - link.lastHeard <= (this.options.tuning?.deadAfterMs ?? 15_000)) return link.post({ t: 'ping' })
+    if (!link) return this.relink()
+    if (this.pingSentAt === 0 || link.lastHeard >= this.pingSentAt) {
+      this.pingSentAt = Date.now()
+      return link.post({ t: 'ping' })
+    }
+    if (Date.now() - this.pingSentAt <= (this.options.tuning?.deadAfterMs ?? 15_000)) return
     this.options.onError?.(new Error('the shared worker stopped answering; starting it again'))
     link.close()
     this.link = null
     this.gen++
     this.wentOffline()
+    this.relink()
+  }
+
+  private relink(): void {
+    this.pingSentAt = 0
     try {
       this.link = this.newLink(this.options.connect())
     } catch (err) {
