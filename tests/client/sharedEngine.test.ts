@@ -154,6 +154,52 @@ describe('shared engine: every tab on one socket', () => {
     expect(stock.doc.getText('t').toString()).toBe('before. after.')
   })
 
+  it('an engine of another release refuses the tab, which falls back to a socket of its own', async () => {
+    const relay = await startTestRelay()
+    cleanups.push(() => relay.stop())
+    // The engine side of a hello from another version, as EngineHost answers it.
+    const host = new EngineHost({ WebSocket: NodeWebSocket })
+    const { port1, port2 } = new MessageChannel()
+    cleanups.push(() => port1.close())
+    host.connect(port2)
+    const answer = new Promise<{ t: string; reason: string }>((resolve) => {
+      port1.onmessage = (event) => resolve(event.data)
+    })
+    port1.postMessage({ t: 'hello', v: 99, tab: 'old', url: relay.url, tuning: {}, hasToken: false, gen: 0 })
+    expect(await answer).toEqual({ t: 'refused', reason: 'this shared worker speaks engine protocol 1, the tab 99' })
+
+    // A tab meeting such an engine: every channel moves to its own socket, nothing is lost.
+    const errors: string[] = []
+    const t = tandemClient(relay.url, {
+      sharedWorker: () => {
+        const pair = new MessageChannel()
+        pair.port2.onmessage = (event) => {
+          if (event.data?.t === 'hello') pair.port2.postMessage({ t: 'refused', reason: 'engine protocol 2' })
+        }
+        cleanups.push(() => pair.port2.close())
+        return { port: pair.port1 }
+      },
+      onError: (e) => errors.push(e.message),
+    })
+    cleanups.push(() => t.destroy())
+    const h = t.doc('refused')
+    h.doc.getText('t').insert(0, 'typed before the refusal')
+    await h.whenSaved()
+    await t.records('refused-tasks').put('a', { title: 'a record too' })
+    await waitUntil('the record is acked', () => t.records('refused-tasks').status.value.pending === 0)
+    expect(errors.some((e) => /refused this tab \(engine protocol 2\); using a socket of this tab/.test(e))).toBe(true)
+    expect(relay.relay.stats().connections).toBe(1)
+    t.setOnline(false)
+    expect(t.connection.value).toBe('offline')
+    h.doc.getText('t').insert(0, 'offline. ')
+    t.setOnline(true)
+    await h.whenSaved()
+    const stock = connectClient(relay.url, 'refused')
+    cleanups.push(() => stock.destroy())
+    await stock.synced
+    expect(stock.doc.getText('t').toString()).toBe('offline. typed before the refusal')
+  })
+
   it('tokens come from the tabs; a tab whose getToken fails is passed over for the next', async () => {
     const rig = await startAuthRelay()
     cleanups.push(() => rig.close())
@@ -185,10 +231,10 @@ describe('shared engine: every tab on one socket', () => {
     }
     port1.postMessage('not an object')
     port1.postMessage({ t: 'open', channel: 1, subject: { kind: 'doc', doc: 'x' } })
-    port1.postMessage({ t: 'hello', tab: 'x', url: 'http://elsewhere', tuning: {}, hasToken: false })
-    port1.postMessage({ t: 'hello', tab: 'x', url: relay.url, tuning: {}, hasToken: false })
+    port1.postMessage({ t: 'hello', v: 1, tab: 'x', url: 'http://elsewhere', tuning: {}, hasToken: false })
+    port1.postMessage({ t: 'hello', v: 1, tab: 'x', url: relay.url, tuning: {}, hasToken: false })
     port1.postMessage({ t: 'send', m: { type: 2, channel: 1, doc: 'someone-else' } })
-    port1.postMessage({ t: 'hello', tab: 'x', url: relay.url, tuning: {}, hasToken: false })
+    port1.postMessage({ t: 'hello', v: 1, tab: 'x', url: relay.url, tuning: {}, hasToken: false })
     // A subject the socket could not encode would throw later, while every tab's channels are
     // resubscribed: it is refused when it arrives.
     port1.postMessage({ t: 'open', channel: 2, subject: { kind: 'doc', doc: 42 } })

@@ -85,8 +85,7 @@ export function createTandem(options: TandemOptions): Tandem {
         ? new MemoryStore()
         : storage
   const crossTab = options.crossTab ?? storage === 'indexeddb'
-  const transport =
-    sharedTransport(options) ??
+  const ownSocket = () =>
     new Transport({
       url: options.url,
       WebSocket: options.WebSocket,
@@ -94,6 +93,7 @@ export function createTandem(options: TandemOptions): Tandem {
       getToken: options.getToken,
       ...options.transport,
     })
+  const transport = sharedTransport(options, ownSocket) ?? ownSocket()
   const docs = new Map<string, DocHandle>()
   const collections = new Map<string, RecordCollection>()
   const recordStore =
@@ -169,7 +169,7 @@ export function createTandem(options: TandemOptions): Tandem {
 }
 
 /** The engine's socket when a SharedWorker is asked for and can be had; null otherwise. */
-function sharedTransport(options: TandemOptions): SyncTransport | null {
+function sharedTransport(options: TandemOptions, ownSocket: () => SyncTransport): SyncTransport | null {
   const start = options.sharedWorker
   if (!start) return null
   let first: MessagePort | null
@@ -197,5 +197,6 @@ function sharedTransport(options: TandemOptions): SyncTransport | null {
     getToken: options.getToken,
     onError: options.onError,
     locks: (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks,
+    fallback: ownSocket,
   })
 }

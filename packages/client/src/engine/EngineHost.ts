@@ -1,5 +1,5 @@
 import { EngineHub } from './EngineHub.ts'
-import { type PortLike, type TabToEngine, tabLockName } from './engineMessages.ts'
+import { ENGINE_PROTOCOL, type PortLike, type TabToEngine, tabLockName } from './engineMessages.ts'
 import { TabSession } from './TabSession.ts'
 
 interface LockManagerLike {
@@ -32,6 +32,10 @@ export class EngineHost {
         if (typeof m !== 'object' || m === null || typeof m.t !== 'string') throw new Error('not an engine message')
         if (session) return session.receive(m)
         if (m.t !== 'hello') throw new Error(`expected hello, got ${m.t}`)
+        if (m.v !== ENGINE_PROTOCOL) {
+          const reason = `this shared worker speaks engine protocol ${ENGINE_PROTOCOL}, the tab ${m.v}`
+          return port.postMessage({ t: 'refused', reason })
+        }
         session = this.welcome(port, m)
       } catch (err) {
         port.postMessage({ t: 'error', message: `engine: ${(err as Error).message}` })

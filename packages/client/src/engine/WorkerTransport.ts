@@ -2,7 +2,14 @@ import type { TandemMessage } from '@tandem/protocol'
 import { Observable } from '../Observable.ts'
 import type { ChannelHandler, ConnectionState, SyncTransport } from '../SyncTransport.ts'
 import { EngineLink, type LockManagerLike } from './EngineLink.ts'
-import type { ChannelSubject, EngineToTab, EngineTuning, PortLike } from './engineMessages.ts'
+import {
+  type ChannelSubject,
+  ENGINE_PROTOCOL,
+  type EngineToTab,
+  type EngineTuning,
+  type PortLike,
+} from './engineMessages.ts'
+import { OwnSocket } from './OwnSocket.ts'
 
 export interface WorkerTransportOptions {
   url: string
@@ -13,6 +20,8 @@ export interface WorkerTransportOptions {
   onError?: (error: Error) => void
   /** Web Locks of this page; without them the engine learns of the tab's end from `bye` only. */
   locks?: LockManagerLike
+  /** A socket of the tab's own, for when the engine refuses it (another release's engine). */
+  fallback?: () => SyncTransport
 }
 
 interface PageChannel {
@@ -41,6 +50,8 @@ export class WorkerTransport implements SyncTransport {
   /** When the unanswered ping was sent; 0 when none is out. */
   private pingSentAt = 0
   private readonly timer: ReturnType<typeof setInterval>
+  /** The tab's own socket once the engine refused it; channels then live there. */
+  private own: OwnSocket | null = null
 
   constructor(private readonly options: WorkerTransportOptions) {
     this.link = this.newLink(options.connect())
@@ -57,17 +68,22 @@ export class WorkerTransport implements SyncTransport {
 
   private openWith(subject: ChannelSubject, handler: ChannelHandler, token?: () => string): number {
     const channel = this.nextChannel++
-    this.channels.set(channel, { subject, handler, token, live: false })
-    this.link?.post({ t: 'open', channel, subject })
+    const entry = { subject, handler, token, live: false }
+    this.channels.set(channel, entry)
+    if (this.own) this.own.open(channel, subject, handler, token)
+    else this.link?.post({ t: 'open', channel, subject })
     return channel
   }
 
   close(channel: number): void {
-    if (this.channels.delete(channel)) this.link?.post({ t: 'close', channel })
+    if (!this.channels.delete(channel)) return
+    if (this.own) this.own.close(channel)
+    else this.link?.post({ t: 'close', channel })
   }
 
   send(message: TandemMessage): boolean {
     if (this.state.value !== 'connected' || !('channel' in message)) return false
+    if (this.own) return this.own.send(message)
     if (!this.channels.get(message.channel)?.live || !this.link) return false
     this.link.post({ t: 'send', m: message })
     return true
@@ -76,6 +92,7 @@ export class WorkerTransport implements SyncTransport {
   setEnabled(enabled: boolean): void {
     if (this.enabled === enabled || this.destroyed) return
     this.enabled = enabled
+    if (this.own) return this.own.setEnabled(enabled)
     this.gen++
     this.link?.post({ t: 'enabled', value: enabled, gen: this.gen })
     if (!enabled) this.wentOffline()
@@ -87,8 +104,26 @@ export class WorkerTransport implements SyncTransport {
     clearInterval(this.timer)
     this.link?.close()
     this.link = null
+    this.own?.destroy()
     this.wentOffline()
     this.channels.clear()
+  }
+
+  /** The engine will not have this tab: every channel moves to a socket of the tab's own. */
+  private refused(reason: string): void {
+    this.options.onError?.(new Error(`the shared worker refused this tab (${reason}); using a socket of this tab`))
+    clearInterval(this.timer)
+    this.link?.close()
+    this.link = null
+    this.gen++
+    this.wentOffline()
+    const fallback = this.options.fallback
+    if (!fallback) return
+    const transport = fallback()
+    if (!this.enabled) transport.setEnabled(false)
+    const own = new OwnSocket(transport, this.state)
+    this.own = own
+    for (const [channel, { subject, handler, token }] of this.channels) own.open(channel, subject, handler, token)
   }
 
   private newLink(port: PortLike): EngineLink {
@@ -96,6 +131,7 @@ export class WorkerTransport implements SyncTransport {
     const link = new EngineLink(port, this.options.locks, (m) => this.receive(link, m), onError)
     link.post({
       t: 'hello',
+      v: ENGINE_PROTOCOL,
       tab: link.tab,
       url: this.options.url.replace(/\/$/, ''),
       tuning: this.options.tuning ?? {},
@@ -141,6 +177,7 @@ export class WorkerTransport implements SyncTransport {
   private receive(link: EngineLink, m: EngineToTab): void {
     if (this.destroyed || link !== this.link) return
     if (m.t === 'pong') return
+    if (m.t === 'refused') return this.refused(String(m.reason))
     if (m.t === 'error') return this.options.onError?.(new Error(m.message))
     if (m.t === 'auth?') return void this.answerToken(link, m.id)
     // Anything from before the last flip of the offline switch is about a state that has ended.

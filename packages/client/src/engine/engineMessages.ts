@@ -1,6 +1,13 @@
 import type { TandemMessage } from '@tandem/protocol'
 import type { ConnectionState } from '../SyncTransport.ts'
 
+/**
+ * The version of this page-engine vocabulary. A tab and a worker of different releases can meet
+ * (a worker served under one URL outlives a deploy): an engine refuses a tab of another version,
+ * and the tab falls back to a socket of its own.
+ */
+export const ENGINE_PROTOCOL = 1
+
 /** Socket tuning a tab hands to the engine; the first tab of a server URL sets it. */
 export interface EngineTuning {
   pingMs?: number
@@ -16,7 +23,7 @@ export type ChannelSubject = { kind: 'doc'; doc: string } | { kind: 'records'; c
  * nothing the engine posted before a flip is mistaken for news after it.
  */
 export type TabToEngine =
-  | { t: 'hello'; tab: string; url: string; tuning: EngineTuning; hasToken: boolean; gen: number }
+  | { t: 'hello'; v: number; tab: string; url: string; tuning: EngineTuning; hasToken: boolean; gen: number }
   | { t: 'open'; channel: number; subject: ChannelSubject }
   | { t: 'token'; channel: number; token: string }
   | { t: 'close'; channel: number }
@@ -35,6 +42,7 @@ export type EngineToTab =
   | { t: 'error'; message: string }
   | { t: 'auth?'; id: number }
   | { t: 'pong' }
+  | { t: 'refused'; reason: string }
 
 /** The Web Lock a tab holds for as long as it lives: the engine learns of its end by getting it. */
 export const tabLockName = (tab: string): string => `tandem-tab:${tab}`
