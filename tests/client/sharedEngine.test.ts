@@ -6,7 +6,7 @@ import { EngineHost, type Tandem } from '@tandem/client'
 import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { startAuthRelay } from '../auth/authRig.ts'
-import { connectClient } from '../helpers/client.ts'
+import { serverText } from '../helpers/client.ts'
 import { chance, createRng, intIn, pick, testSeed } from '../helpers/prng.ts'
 import { startTestRelay } from '../helpers/relay.ts'
 import { sleep, waitUntil } from '../helpers/wait.ts'
@@ -47,11 +47,7 @@ describe('shared engine: every tab on one socket', () => {
     // Cross-tab is off: what one tab shows of another's edit came back over the socket.
     await waitUntil('every tab has all three edits', () => tabs.every((t) => text(t, 'shared').length === 9))
     expect(new Set(tabs.map((t) => text(t, 'shared'))).size).toBe(1)
-    const stock = connectClient(relay.url, 'shared')
-    cleanups.push(() => stock.destroy())
-    await stock.synced
-    expect(stock.doc.getText('t').toString()).toBe(text(tabs[0]!, 'shared'))
-    stock.destroy()
+    expect(await serverText(relay.url, 'shared')).toBe(text(tabs[0]!, 'shared'))
 
     await tabs[1]!.records('tasks').put('t1', { title: 'from tab 1' })
     await waitUntil('tab 2 gets the record', () => tabs[2]!.records('tasks').get('t1')?.title === 'from tab 1')
@@ -148,10 +144,7 @@ describe('shared engine: every tab on one socket', () => {
     await waitUntil('a second engine is started', () => hosts.length === 2, { timeoutMs: 5_000 })
     await h.whenSaved()
     expect(errors.some((e) => /stopped answering/.test(e))).toBe(true)
-    const stock = connectClient(relay.url, 'engine-crash')
-    cleanups.push(() => stock.destroy())
-    await stock.synced
-    expect(stock.doc.getText('t').toString()).toBe('before. after.')
+    expect(await serverText(relay.url, 'engine-crash')).toBe('before. after.')
   })
 
   it('an engine of another release refuses the tab, which falls back to a socket of its own', async () => {
@@ -194,10 +187,7 @@ describe('shared engine: every tab on one socket', () => {
     h.doc.getText('t').insert(0, 'offline. ')
     t.setOnline(true)
     await h.whenSaved()
-    const stock = connectClient(relay.url, 'refused')
-    cleanups.push(() => stock.destroy())
-    await stock.synced
-    expect(stock.doc.getText('t').toString()).toBe('offline. typed before the refusal')
+    expect(await serverText(relay.url, 'refused')).toBe('offline. typed before the refusal')
   })
 
   it('tokens come from the tabs; a tab whose getToken fails is passed over for the next', async () => {

@@ -99,3 +99,13 @@ export function docFingerprint(doc: Y.Doc, names: { text?: string[]; map?: strin
 function sortKeys(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
 }
+
+/** What the relay holds for `doc` (text 't'), read by a stock y-websocket client. */
+export async function serverText(url: string, doc: string): Promise<string> {
+  const client = await syncedClient(url, doc)
+  try {
+    return client.doc.getText('t').toString()
+  } finally {
+    client.destroy()
+  }
+}

@@ -30,3 +30,12 @@ export interface SyncTransport {
   setEnabled(enabled: boolean): void
   destroy(): void
 }
+
+/** Runs a handler's callback; one that throws is reported and cannot stop the others. */
+export function guarded(fn: () => void, onError: ((error: Error) => void) | undefined): void {
+  try {
+    fn()
+  } catch (err) {
+    onError?.(err instanceof Error ? err : new Error(String(err)))
+  }
+}

@@ -7,7 +7,7 @@ import {
   type TandemMessage,
 } from '@tandem/protocol'
 import { Observable } from './Observable.ts'
-import type { ChannelHandler, ConnectionState, SyncTransport } from './SyncTransport.ts'
+import { type ChannelHandler, type ConnectionState, guarded, type SyncTransport } from './SyncTransport.ts'
 
 export type { ChannelHandler, ConnectionState }
 
@@ -90,15 +90,7 @@ export class Transport implements SyncTransport {
   /** Subscribes one channel; a handler that throws is reported and cannot stop the others. */
   private start(channel: number, { subscribe, handler }: ChannelEntry): void {
     this.send(subscribe(channel))
-    this.guard(() => handler.opened())
-  }
-
-  private guard(fn: () => void): void {
-    try {
-      fn()
-    } catch (err) {
-      this.options.onError?.(err instanceof Error ? err : new Error(String(err)))
-    }
+    guarded(() => handler.opened(), this.options.onError)
   }
 
   close(channel: number): void {
@@ -205,7 +197,7 @@ export class Transport implements SyncTransport {
     }
     if ('channel' in m) {
       const handler = this.channels.get(m.channel)?.handler
-      if (handler) this.guard(() => handler.message(m))
+      if (handler) guarded(() => handler.message(m), this.options.onError)
     }
   }
 
@@ -230,7 +222,8 @@ export class Transport implements SyncTransport {
     }
     const wasConnected = this.state.value === 'connected'
     this.state.set('offline')
-    if (wasConnected) for (const { handler } of [...this.channels.values()]) this.guard(() => handler.closed())
+    if (wasConnected)
+      for (const { handler } of [...this.channels.values()]) guarded(() => handler.closed(), this.options.onError)
     if (retry) this.scheduleRetry()
   }
 

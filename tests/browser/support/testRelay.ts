@@ -1,6 +1,5 @@
 import { join } from 'node:path'
 import { createLogger, type DocStorage, type Relay, SqliteDocStorage, startRelay } from '@tandem/server'
-import { syncedClient } from '../../helpers/client.ts'
 
 export interface RelayOnPort {
   relay: Relay
@@ -44,12 +43,4 @@ export async function relayOnPort(
   return handle
 }
 
-/** What the relay holds for `doc` (text 't'), read by a stock y-websocket client. */
-export async function serverText(url: string, doc: string): Promise<string> {
-  const client = await syncedClient(url, doc)
-  try {
-    return client.doc.getText('t').toString()
-  } finally {
-    client.destroy()
-  }
-}
+export { serverText } from '../../helpers/client.ts'

@@ -7,6 +7,7 @@ const TOKEN_WAIT_MS = 10_000
 interface TokenRequest {
   resolve(token: string): void
   reject(error: Error): void
+  timer: ReturnType<typeof setTimeout>
 }
 
 /** What the hub needs of a tab (a TabSession). */
@@ -57,16 +58,14 @@ export class EngineHub {
   leave(tab: HubTab): void {
     if (!this.tabs.delete(tab) || this.tabs.size > 0) return
     this.transport.destroy()
-    for (const request of this.requests.values()) request.reject(new Error('every tab has gone'))
-    this.requests.clear()
+    for (const id of [...this.requests.keys()]) this.take(id)?.reject(new Error('every tab has gone'))
     this.options.onEmpty()
   }
 
   /** A tab answered a token request. */
   answer(id: number, token: string | undefined, error: string | undefined): void {
-    const request = this.requests.get(id)
+    const request = this.take(id)
     if (!request) return
-    this.requests.delete(id)
     if (typeof token === 'string') request.resolve(token)
     else request.reject(new Error(error ?? 'no token'))
   }
@@ -90,18 +89,21 @@ export class EngineHub {
   private ask(tab: HubTab): Promise<string> {
     const id = this.nextRequest++
     return new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.requests.delete(id)
-        reject(new Error('a tab did not answer for a token in time'))
-      }, TOKEN_WAIT_MS)
-      const done =
-        <A extends unknown[]>(settle: (...a: A) => void) =>
-        (...a: A) => {
-          clearTimeout(timer)
-          settle(...a)
-        }
-      this.requests.set(id, { resolve: done(resolve), reject: done(reject) })
+      const timer = setTimeout(
+        () => this.take(id)?.reject(new Error('a tab did not answer for a token in time')),
+        TOKEN_WAIT_MS,
+      )
+      this.requests.set(id, { resolve, reject, timer })
       tab.askToken(id)
     })
+  }
+
+  /** Removes a pending request (and its timer) to settle it. */
+  private take(id: number): TokenRequest | undefined {
+    const request = this.requests.get(id)
+    if (!request) return undefined
+    this.requests.delete(id)
+    clearTimeout(request.timer)
+    return request
   }
 }

@@ -1,6 +1,6 @@
 import type { TandemMessage } from '@tandem/protocol'
 import { Observable } from '../Observable.ts'
-import type { ChannelHandler, ConnectionState, SyncTransport } from '../SyncTransport.ts'
+import { type ChannelHandler, type ConnectionState, guarded, type SyncTransport } from '../SyncTransport.ts'
 import { EngineLink, type LockManagerLike } from './EngineLink.ts'
 import {
   type ChannelSubject,
@@ -113,10 +113,7 @@ export class WorkerTransport implements SyncTransport {
   private refused(reason: string): void {
     this.options.onError?.(new Error(`the shared worker refused this tab (${reason}); using a socket of this tab`))
     clearInterval(this.timer)
-    this.link?.close()
-    this.link = null
-    this.gen++
-    this.wentOffline()
+    this.dropLink()
     const fallback = this.options.fallback
     if (!fallback) return
     const transport = fallback()
@@ -157,11 +154,16 @@ export class WorkerTransport implements SyncTransport {
     }
     if (Date.now() - this.pingSentAt <= (this.options.tuning?.deadAfterMs ?? 15_000)) return
     this.options.onError?.(new Error('the shared worker stopped answering; starting it again'))
-    link.close()
+    this.dropLink()
+    this.relink()
+  }
+
+  /** Leaves the current engine: whatever it still sends is about a state that has ended. */
+  private dropLink(): void {
+    this.link?.close()
     this.link = null
     this.gen++
     this.wentOffline()
-    this.relink()
   }
 
   private relink(): void {
@@ -192,11 +194,11 @@ export class WorkerTransport implements SyncTransport {
     if (!entry) return
     if (m.t === 'opened') {
       entry.live = true
-      this.guard(() => entry.handler.opened())
+      guarded(() => entry.handler.opened(), this.options.onError)
     } else if (m.t === 'closed') {
       this.closeOne(channel, entry)
     } else if (entry.live) {
-      this.guard(() => entry.handler.message(m.m))
+      guarded(() => entry.handler.message(m.m), this.options.onError)
       this.refreshToken(channel, entry)
     }
   }
@@ -232,14 +234,6 @@ export class WorkerTransport implements SyncTransport {
     if (!entry.live) return
     entry.live = false
     this.refreshToken(channel, entry)
-    this.guard(() => entry.handler.closed())
-  }
-
-  private guard(fn: () => void): void {
-    try {
-      fn()
-    } catch (err) {
-      this.options.onError?.(err instanceof Error ? err : new Error(String(err)))
-    }
+    guarded(() => entry.handler.closed(), this.options.onError)
   }
 }
